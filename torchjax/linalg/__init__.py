@@ -1,0 +1,7 @@
+"""torch.linalg: ops declared with namespace="linalg" in torchjax/_ops."""
+
+from __future__ import annotations
+
+from .._ops._registry import namespace as _namespace
+
+globals().update({k: v for k, v in vars(_namespace("linalg")).items() if not k.startswith("__")})
