@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+import warnings
 
 __all__ = [
     "no_grad",
@@ -13,6 +14,7 @@ __all__ = [
     "inference_mode",
     "is_grad_enabled",
     "is_inference_mode_enabled",
+    "set_multithreading_enabled",
 ]
 
 
@@ -38,29 +40,41 @@ def is_inference_mode_enabled() -> bool:
 class _DecoratorContextManager:
     """A context manager that also decorates functions and generators, as torch's does."""
 
-    def __call__(self, func):
-        if inspect.isclass(func):
-            raise RuntimeError(f"Cannot decorate classes; it is ambiguous")
+    def __call__(self, orig_func):
+        if inspect.isclass(orig_func):
+            warnings.warn(
+                "Decorating classes is deprecated and will be disabled in future versions. You should "
+                "only decorate functions or methods. To preserve the current behavior of class "
+                "decoration, you can directly decorate the `__init__` method and nothing else.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            func = lambda *args, **kwargs: orig_func(*args, **kwargs)  # noqa: E731
+        else:
+            func = orig_func
         if inspect.isgeneratorfunction(func):
 
             @functools.wraps(func)
             def gen_wrapper(*args, **kwargs):
                 gen = func(*args, **kwargs)
-                with self.clone():
-                    response = gen.send(None)
-                while True:
-                    try:
-                        request = yield response
-                    except GeneratorExit:
-                        with self.clone():
-                            gen.close()
-                        raise
-                    except BaseException as e:
-                        with self.clone():
-                            response = gen.throw(e)
-                    else:
-                        with self.clone():
-                            response = gen.send(request)
+                try:
+                    with self.clone():
+                        response = gen.send(None)
+                    while True:
+                        try:
+                            request = yield response
+                        except GeneratorExit:
+                            with self.clone():
+                                gen.close()
+                            raise
+                        except BaseException as e:
+                            with self.clone():
+                                response = gen.throw(e)
+                        else:
+                            with self.clone():
+                                response = gen.send(request)
+                except StopIteration as e:
+                    return e.value
 
             return gen_wrapper
 
@@ -119,7 +133,9 @@ class set_grad_enabled(_DecoratorContextManager):
 
     def __init__(self, mode: bool):
         if not isinstance(mode, bool):
-            raise TypeError(f"set_grad_enabled(): argument 'mode' (position 1) must be bool, not {type(mode).__name__}")
+            raise TypeError(
+                f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {type(mode).__name__}"
+            )
         self.prev = state.enabled
         self.mode = mode
         state.enabled = mode
@@ -150,15 +166,29 @@ class inference_mode(_DecoratorContextManager):
         self.mode = mode
 
     def __enter__(self):
+        # torch's InferenceMode(enabled): grad mode is the opposite of inference mode
         self.prev = (state.enabled, state.inference)
-        if self.mode:
-            state.enabled = False
-            state.inference = True
-        else:
-            state.inference = False
+        state.enabled = not self.mode
+        state.inference = bool(self.mode)
 
     def __exit__(self, *exc):
         state.enabled, state.inference = self.prev
+
+    def clone(self):
+        return self.__class__(self.mode)
+
+
+class set_multithreading_enabled(_DecoratorContextManager):
+    """torch.autograd.set_multithreading_enabled: accepted; the engine is single-threaded."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = mode
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        pass
 
     def clone(self):
         return self.__class__(self.mode)
