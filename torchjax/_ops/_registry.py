@@ -92,7 +92,7 @@ def _split_top(s: str):
 
 def parse_schema(schema: str):
     schema = re.sub(r"\(\w!?\)", "", schema)  # alias annotations: Tensor(a) -> Tensor
-    m = re.match(r"^\s*([\w\.]+)\((.*)\)\s*(?:->\s*(.+))?$", schema, re.S)
+    m = re.match(r"^\s*([\w\.]+)\((.*?)\)\s*(?:->\s*(.+))?$", schema, re.S)
     if not m:
         raise ValueError(f"bad schema {schema!r}")
     name, params_s, ret = m.group(1), m.group(2), (m.group(3) or "Tensor").strip()
@@ -315,13 +315,37 @@ def _scalar_value(a, name, opname):
     raise TypeError(f"{opname}(): argument '{name}' must be Number, not {type(a).__name__}")
 
 
+_SCALARS: dict = {}
+
+
 def _np_scalar(v, dt):
+    """A Python scalar as a 0-d array of dtype ``dt``, cached on the device.
+
+    A numpy argument is transferred on every kernel call; a cached (uncommitted) device array
+    is not, and scalars such as 1, 2, 0.5 recur constantly.
+    """
     if dt is None:
         dt = D.scalar_dtype(v)._np
+    tv = type(v)
+    # -0.0 == 0.0 hash alike, but their sign matters (1 / -0.0, copysign)
+    key = (v, tv, dt, math.copysign(1.0, v) if tv is float else (repr(v) if tv is complex else 0))
     try:
-        return np.asarray(v, dt)
+        r = _SCALARS.get(key)
+    except TypeError:  # unhashable (numpy array scalars)
+        r = None
+        key = None
+    if r is not None:
+        return r
+    try:
+        a = np.asarray(v, dt)
     except (OverflowError, ValueError):
-        return np.array(v).astype(dt)
+        a = np.array(v).astype(dt)
+    if key is None or isinstance(v, float) and v != v:
+        return a
+    if len(_SCALARS) > 4096:
+        _SCALARS.clear()
+    r = _SCALARS[key] = jax.device_put(a)
+    return r
 
 
 def _static_value(p, a, opname):
@@ -469,13 +493,13 @@ def call(op: Op, args, out=None, inplace=False):
     grad_on = grad_mode.state.enabled
     if inplace:
         self = args[0]
-        if grad_on:
-            check_inplace(self)
+        if grad_on or self._is_inference:
+            check_inplace(self, grad_on)
         if out is not None:
             raise RuntimeError("in-place ops take no out=")
     try:
         outs = op.kernel(spec, *dyn)
-    except TypeError as e:
+    except (TypeError, ValueError) as e:  # jnp raises either for incompatible shapes
         raise _translate_jax_error(e, op) from None
 
     if inplace:
@@ -522,14 +546,17 @@ def _arg_type_error(op, p, a, expected):
 
 def _translate_jax_error(e, op):
     msg = str(e)
-    if "incompatible shapes for broadcasting" in msg:
-        shapes = re.findall(r"\(([\d, ]*)\)", msg)
-        if len(shapes) >= 2:
-            a = [int(x) for x in shapes[0].split(",") if x.strip()]
-            b = [int(x) for x in shapes[1].split(",") if x.strip()]
-            err = broadcast_error(a, b)
+    if "incompatible shapes for broadcasting" in msg.lower():
+        shapes = [[int(x) for x in s.split(",") if x.strip()] for s in re.findall(r"\(([\d, ]*)\)", msg)]
+        # torch broadcasts operands left to right: report the first pair that fails
+        acc = shapes[0] if shapes else []
+        for b in shapes[1:]:
+            err = broadcast_error(acc, b)
             if err is not None:
                 return err
+            n = max(len(acc), len(b))
+            pa, pb = [1] * (n - len(acc)) + list(acc), [1] * (n - len(b)) + list(b)
+            acc = [x if x != 1 else y for x, y in zip(pa, pb)]
     return e
 
 
@@ -545,8 +572,17 @@ def broadcast_error(a, b):
     return None
 
 
-def check_inplace(self):
-    """torch's refusal to write in place into a leaf (or a view of a leaf) that requires grad."""
+def check_inplace(self, grad_on=True):
+    """torch's refusal to write in place into a leaf (or a view of a leaf) that requires grad,
+    and into an inference tensor outside inference mode."""
+    if self._is_inference and not grad_mode.state.inference:
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to "
+            "get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for "
+            "more details."
+        )
+    if not grad_on:
+        return
     if self._base is None:
         if self._requires_grad and self._grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
@@ -577,19 +613,22 @@ def _finish_inplace(op, spec, self, outs, tins, dyn, grad_on, edge_pos=None):
     base_before = self._base._v() if (record and self._base is not None) else None
     self._write(v)
     if record:
-        inplace_autograd(self, spec, tins, dyn, base_before, _saves_positions(op, spec), edge_pos)
+        inplace_autograd(self, spec, tins, dyn, base_before, _saves_positions(op, spec), edge_pos,
+                         op.saves_result)
     return self
 
 
-def inplace_autograd(self, spec, tins, dyn, base_before, saves=None, edge_pos=None):
+def inplace_autograd(self, spec, tins, dyn, base_before, saves=None, edge_pos=None, saves_result=False):
     """After ``self`` was overwritten by ``spec`` (inputs ``tins``/``dyn``, self first): rebase its graph."""
     if self._base is None:
-        G.record(spec, tins, dyn, [self], saves, False, edge_pos)
+        G.record(spec, tins, dyn, [self], saves, saves_result, edge_pos)
         self._rebase_gen += 1
         return
     base = self._base
     cs = G.CopySlicesSpec(G.RelView(base, self), spec)
-    G.record(cs, [base] + list(tins[1:]), (base_before,) + tuple(dyn[1:]), [base], None, False, edge_pos)
+    # the base enters CopySlices linearly; it need not be saved when the op saves neither self nor its result
+    G.record(cs, [base] + list(tins[1:]), (base_before,) + tuple(dyn[1:]), [base],
+             None if (saves_result or saves is None) else saves, False, edge_pos)
     base._rebase_gen += 1
 
 
@@ -642,6 +681,7 @@ def resize_(t, shape):
         old = s.flat()
         new = jnp.zeros((needed,), old.dtype).at[: s.size].set(old)
         s.replace(new)
+        s.size = needed  # the storage grew (replace() assumes the element count is unchanged)
     t._shape = tuple.__new__(type(t._shape), shape)
     t._stride_ = S.contiguous_strides(shape)
     t._cache_gen = -1
@@ -655,7 +695,8 @@ def _pack(op, res):
     if kind == "tuple":
         names = op.ret[2]
         if names:
-            return return_type(op.short, names)(res)
+            # torch names namespaced ones after the full name: torch.return_types.linalg_svd
+            return return_type(op.name.replace(".", "_"), names)(res)
         return tuple(res)
     return tuple(res)
 
@@ -827,8 +868,8 @@ def _target_view(op, args, out, inplace):
 def _target_composite(op, args, out, inplace):
     if inplace:
         self = args[0]
-        if grad_mode.state.enabled:
-            check_inplace(self)
+        if grad_mode.state.enabled or self._is_inference:
+            check_inplace(self, grad_mode.state.enabled)
         r = op.fn(*args)
         if isinstance(r, tuple):
             r = r[0]

@@ -45,6 +45,8 @@ def parse_size(size, name: str):
 
 
 def _sizes(size, kwsize, name):
+    if not size and kwsize is None:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
     if kwsize is not None:
         if size:
             raise TypeError(f"{name}() got multiple values for argument 'size'")
@@ -127,6 +129,8 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
 
 
 def _fill_cast(v, dt: D.dtype):
+    if dt._cat != D._COMPLEX and isinstance(v, builtins.complex) and v.imag != 0:
+        raise RuntimeError(f"value cannot be converted to type {_C_TYPE[dt]} without overflow")
     if dt._cat == D._INT and isinstance(v, builtins.float):
         if math.isnan(v) or math.isinf(v):
             return 0
@@ -136,6 +140,11 @@ def _fill_cast(v, dt: D.dtype):
     if dt._cat != D._COMPLEX and isinstance(v, builtins.complex):
         return v.real
     return v
+
+
+_C_TYPE = {D.float64: "double", D.float32: "float", D.float16: "at::Half", D.bfloat16: "at::BFloat16",
+           D.int64: "int64_t", D.int32: "int32_t", D.int16: "int16_t", D.int8: "int8_t", D.uint8: "uint8_t",
+           D.bool: "bool"}
 
 
 def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
@@ -264,13 +273,25 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         raise RuntimeError("step must be nonzero")
     if (step > 0 and start > end) or (step < 0 and start < end):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
-    if dtype._cat in (D._INT, D._BOOL) and all(isinstance(v, (builtins.int, np.integer)) for v in (start, end, step)):
-        n = max(0, -((start - end) // step))  # ceil((end - start) / step)
-        host = start + np.arange(n, dtype=np.int64) * step
+    if dtype._cat in (D._INT, D._BOOL):
+        # torch casts start/end/step to the (int64) accumulate type first
+        xs, xe, xst = (builtins.int(v) for v in (start, end, step))
+        if xst == 0:
+            raise RuntimeError("step must be nonzero")
+        if dtype is D.int64:
+            sgn = (xst > 0) - (xst < 0)
+            num = xe - xs + xst - sgn
+            q = abs(num) // abs(xst)  # C integer division truncates toward zero
+            n = q if (num >= 0) == (xst > 0) else -q
+        else:
+            n = builtins.int(math.ceil((builtins.float(end) - builtins.float(start)) / builtins.float(step)))
+        n = max(n, 0)
+        host = xs + np.arange(n, dtype=np.int64) * xst
     else:
         n = builtins.int(math.ceil((builtins.float(end) - builtins.float(start)) / builtins.float(step)))
         n = max(n, 0)
-        host = np.float64(start) + np.arange(n, dtype=np.float64) * np.float64(step)
+        acc = np.float32 if dtype in (D.float16, D.bfloat16) else np.float64
+        host = acc(start) + np.arange(n, dtype=acc) * acc(step)
     t = from_host(_range_cast(host, dtype), dtype, device)
     return _finish(t, requires_grad, out)
 
@@ -299,29 +320,85 @@ def range_(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     return _finish(from_host(_range_cast(host, dtype), dtype, device), requires_grad, out)
 
 
+def _two_prod(a, b):
+    # Dekker: a*b = p + err exactly (float64)
+    p = a * b
+    split = 134217729.0
+
+    def sp(x):
+        c = split * x
+        hi = c - (c - x)
+        return hi, x - hi
+
+    ah, al = sp(a)
+    bh, bl = sp(b)
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def _fma64(a, b, c):
+    """a*b + c with a single rounding (float64 arrays), as the compiler's FMA gives torch."""
+    p, ep = _two_prod(a, b)
+    s = p + c
+    bb = s - p
+    es = (p - (s - bb)) + (c - bb)
+    return s + (ep + es)
+
+
 def _linspace_host(start, end, steps, dtype: D.dtype):
-    # torch's CPU kernel: step in the output type (double for ints), first half counted from
-    # start, second half from end
+    """torch's CPU linspace kernel, bit for bit.
+
+    step = (end - start) / (steps - 1) in the output type (double for integer types); the first
+    half is ``start + step*i``, the rest ``end - step*(steps-1-i)``. torch's build contracts
+    these into FMAs for float/double; Half/BFloat16 round after every operation and convert
+    the index to their own type first.
+    """
     if steps == 0:
         return np.zeros((0,), dtype._np)
-    if steps == 1:
-        return np.asarray([start]).astype(np.complex128 if dtype.is_complex else np.float64).astype(dtype._np)
-    if dtype._cat in (D._INT, D._BOOL):
-        ct = np.float64
-    elif dtype in (D.float16, D.bfloat16):
-        ct = np.float32
-    else:
-        ct = dtype._np
-    s = np.asarray(start).astype(ct)
-    e = np.asarray(end).astype(ct)
-    step = (e - s) / np.asarray(steps - 1).astype(ct)
-    idx = np.arange(steps)
+    if dtype.is_complex:
+        s = np.complex128(start)
+        e = np.complex128(end)
+        if steps == 1:
+            return np.asarray([s]).astype(dtype._np)
+        step = (e - s) / (steps - 1)
+        i = np.arange(steps)
+        half = steps // 2
+        return np.concatenate([s + step * i[:half], e - step * (steps - i[half:] - 1)]).astype(dtype._np)
+    i = np.arange(steps)
     half = steps // 2
-    lo = s + step * idx[:half].astype(ct)
-    hi = e - step * (steps - idx[half:] - 1).astype(ct)
+    if dtype in (D.float16, D.bfloat16):
+        h = dtype._np.type
+        s, e = h(start), h(end)
+        if steps == 1:
+            return np.asarray([s], h)
+        step = h(np.float32(e - s) / np.float32(steps - 1))
+        f32 = np.float32
+
+        def term(k):
+            return (f32(step) * k.astype(h).astype(f32)).astype(h).astype(f32)
+
+        lo = (f32(s) + term(i[:half])).astype(h)
+        hi = (f32(e) - term(steps - i[half:] - 1)).astype(h)
+        return np.concatenate([lo, hi])
+    if dtype._cat in (D._INT, D._BOOL):
+        s = np.float64(np.trunc(np.float64(start)))
+        e = np.float64(np.trunc(np.float64(end)))
+        step = (e - s) / np.float64(max(steps - 1, 1))
+    elif dtype is D.float64:
+        s, e = np.float64(start), np.float64(end)
+        step = (e - s) / np.float64(max(steps - 1, 1))
+    else:
+        s, e = np.float32(start), np.float32(end)
+        step = (e - s) / np.float32(max(steps - 1, 1))
+    if steps == 1:
+        return np.asarray([s]).astype(dtype._np)
+    k = i.astype(np.float64)
+    lo = _fma64(np.full(half, np.float64(step)), k[:half], np.full(half, np.float64(s)))
+    hi = _fma64(np.full(steps - half, -np.float64(step)), steps - k[half:] - 1, np.full(steps - half, np.float64(e)))
     res = np.concatenate([lo, hi])
     if dtype._cat == D._INT:
-        res = np.trunc(res)
+        return np.trunc(res).astype(dtype._np)
+    if dtype._cat == D._BOOL:
+        return res != 0
     return res.astype(dtype._np)
 
 
