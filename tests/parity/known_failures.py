@@ -1,0 +1,80 @@
+"""The reviewed list of op_db parity failures, and the OpInfos that are out of scope.
+
+Read by tests/parity/test_ops.py (each listed case is xfail(strict=True): a listed case that
+passes fails the run, so this list stays honest) and by tests/parity/sweep.py.
+
+KNOWN_FAILURES keys, finest first: "opid:dtype:variant", "opid:dtype", "opid/variant",
+"opid" (all cases of the OpInfo). opid = OpInfo name + ".variant_test_name" if any;
+variant = function | method | inplace | alias(NAME)[.method|.inplace] | grad | error
+(error cases have dtype "any"). Reasons starting with "auto:" were written by
+`python tests/parity/sweep.py --full --write-known-failures` and await review; edit a
+reason (drop the "auto:") to keep it across regenerations.
+
+OUT_OF_SCOPE: OpInfos not run at all, with the reason (tests/parity/_opsweep.py scope_rule;
+test_ops.py checks this list matches the rule).
+"""
+
+# fmt: off
+KNOWN_FAILURES: dict[str, str] = {
+}
+
+OUT_OF_SCOPE: dict[str, str] = {
+    "_batch_norm_with_update": "private ATen op (leading underscore), not public torch API",
+    "_chunk_cat": "private ATen op (leading underscore), not public torch API",
+    "_native_batch_norm_legit": "private ATen op (leading underscore), not public torch API",
+    "_segment_reduce.lengths": "private ATen op (leading underscore), not public torch API",
+    "_segment_reduce.offsets": "private ATen op (leading underscore), not public torch API",
+    "_softmax_backward_data": "private ATen op (leading underscore), not public torch API",
+    "_unsafe_masked_index": "private ATen op (leading underscore), not public torch API",
+    "_unsafe_masked_index_put_accumulate": "private ATen op (leading underscore), not public torch API",
+    "_upsample_bilinear2d_aa": "private ATen op (leading underscore), not public torch API",
+    "bmm.triton_optimized": "triton DSL override of bmm (GPU); the plain bmm OpInfo covers torch.bmm",
+    "jiterator_2inputs_2outputs": "CUDA jiterator (torch.cuda.jiterator): needs CUDA",
+    "jiterator_4inputs_with_extra_args": "CUDA jiterator (torch.cuda.jiterator): needs CUDA",
+    "jiterator_binary": "CUDA jiterator (torch.cuda.jiterator): needs CUDA",
+    "jiterator_binary_return_by_ref": "CUDA jiterator (torch.cuda.jiterator): needs CUDA",
+    "jiterator_unary": "CUDA jiterator (torch.cuda.jiterator): needs CUDA",
+    "masked.amax": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.amin": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.argmax": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.argmin": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.cumprod": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.cumsum": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.log_softmax": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.logaddexp": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.logsumexp": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.mean": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.median": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.norm": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.normalize": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.prod": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.softmax": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.softmin": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.std": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.sum": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "masked.var": "torch.masked (prototype masked-tensor reductions): not a target family",
+    "max_pool2d_with_indices_backward": "raw ATen operator (torch.ops.aten), not public torch API",
+    "native_dropout_backward": "raw ATen operator (torch.ops.aten), not public torch API",
+    "nn.functional.batch_norm.without_cudnn": "no CPU dtypes (CUDA/cuDNN/triton-only variant)",
+    "signal.windows.bartlett": "torch.signal.windows: not a target family",
+    "signal.windows.blackman": "torch.signal.windows: not a target family",
+    "signal.windows.cosine": "torch.signal.windows: not a target family",
+    "signal.windows.exponential": "torch.signal.windows: not a target family",
+    "signal.windows.gaussian": "torch.signal.windows: not a target family",
+    "signal.windows.general_cosine": "torch.signal.windows: not a target family",
+    "signal.windows.general_hamming": "torch.signal.windows: not a target family",
+    "signal.windows.hamming": "torch.signal.windows: not a target family",
+    "signal.windows.hann": "torch.signal.windows: not a target family",
+    "signal.windows.kaiser": "torch.signal.windows: not a target family",
+    "signal.windows.nuttall": "torch.signal.windows: not a target family",
+    "slice": "raw ATen operator (torch.ops.aten), not public torch API",
+    "sparse.mm.reduce": "sparse layouts: torchjax has strided tensors only",
+    "sparse.sampled_addmm": "sparse layouts: torchjax has strided tensors only",
+    "to_sparse": "sparse layouts: torchjax has strided tensors only",
+    "torch._scaled_mm": "float8 scaled matmul: CUDA-only private op",
+    "torch._scaled_mm_v2": "float8 scaled matmul: CUDA-only private op",
+    "torch.ops.aten._efficient_attention_forward": "raw ATen operator (torch.ops.aten), not public torch API",
+    "torch.ops.aten._flash_attention_forward": "raw ATen operator (torch.ops.aten), not public torch API",
+    "torch.ops.aten._safe_softmax.default": "raw ATen operator (torch.ops.aten), not public torch API",
+}
+# fmt: on
