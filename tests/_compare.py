@@ -21,6 +21,7 @@ import torchjax
 _DT_TO_TJ = {getattr(torch, n): getattr(torchjax, n) for n in (
     "bool", "uint8", "int8", "int16", "int32", "int64", "uint16", "uint32", "uint64",
     "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
+    "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz",
 )}  # fmt: skip
 _DT_TO_TH = {v: k for k, v in _DT_TO_TJ.items()}
 
@@ -164,3 +165,32 @@ def both(fn, *args, check_message=False, **compare):
         return th_exc, tj_exc
     assert_same(tj, th, **compare)
     return th, tj
+
+
+def run_snippet(code: str, lib) -> str:
+    """Execute ``code`` with ``torch`` bound to ``lib``; return what it printed (addresses stripped).
+
+    Exceptions are printed as ``TypeName: message`` so error parity shows up in the output.
+    """
+    import contextlib
+    import io
+    import warnings
+
+    buf = io.StringIO()
+    env = {"torch": lib, "np": np, "__name__": "__snippet__"}
+    if lib is torchjax:
+        env["nn"] = getattr(lib, "nn", None)
+    with contextlib.redirect_stdout(buf), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            exec(compile(code, "<snippet>", "exec"), env)  # noqa: S102
+        except Exception as e:  # noqa: BLE001
+            print(f"{type(e).__name__}: {e}")
+    return strip_addresses(buf.getvalue())
+
+
+def assert_same_output(code: str):
+    """The snippet prints the same under torchjax as under torch."""
+    want = run_snippet(code, torch)
+    got = run_snippet(code, torchjax)
+    assert got == want, f"torchjax printed:\n{got}\ntorch printed:\n{want}"

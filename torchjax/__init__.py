@@ -33,14 +33,17 @@ from . import autograd
 from .autograd import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )  # fmt: skip
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
+from . import func
+from .func import vmap
 from ._generator import Generator, default_generator
-from .random import initial_seed, manual_seed, seed
+from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._tensor_str import set_printoptions, get_printoptions, printoptions
 from . import _ops
 from ._ops._registry import namespaces as _namespaces, return_types
 
 globals().update({k: v for k, v in vars(_namespaces[""]).items() if not k.startswith("__")})
-from . import linalg, fft, special, nn  # noqa: E402  (namespaces filled by _ops)
+from . import linalg, fft, special, nn, cuda  # noqa: E402  (namespaces filled by _ops)
 globals().update(_LEGACY)
 
 inf = _math.inf

@@ -76,7 +76,7 @@ def _infer_host(data):
         return np.asarray(data), D.bool
     if isinstance(data, builtins.int):
         if not -(2**63) <= data < 2**63:
-            raise RuntimeError("Overflow when unpacking long long")
+            raise ValueError("Overflow when unpacking long long")
         return np.asarray(data, np.int64), D.int64
     if isinstance(data, builtins.float):
         return np.asarray(data, np.float64), D.get_default_dtype()

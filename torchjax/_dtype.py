@@ -207,7 +207,7 @@ def _promote(a: dtype, b: dtype) -> dtype:
     if a in _BIG_UNSIGNED or b in _BIG_UNSIGNED:
         # torch only promotes these with floating and complex types
         other = b if a in _BIG_UNSIGNED else a
-        if other._cat < _FLOAT:
+        if other._cat != _FLOAT:
             raise _promote_error(a, b)
         return other
     ca, cb = a._cat, b._cat
@@ -329,10 +329,6 @@ def can_cast(from_: dtype, to: dtype) -> builtins.bool:
 # ---------------------------------------------------------------- finfo / iinfo
 
 
-def _fmt(v):
-    return f"{v:g}" if abs(v) < 1e5 else f"{v:g}"
-
-
 class finfo:
     """torch.finfo: machine limits of a floating point dtype."""
 
@@ -349,7 +345,7 @@ class finfo:
         self.min = builtins.float(info.min)
         self.tiny = builtins.float(info.tiny)
         self.smallest_normal = self.tiny
-        self.resolution = builtins.float(info.resolution)
+        self.resolution = 10.0 ** -builtins.int(info.precision)
         self.dtype = d._name
 
     def __repr__(self):

@@ -273,6 +273,8 @@ class Tensor:
         return self.numel() * self._dtype.itemsize
 
     def data_ptr(self) -> int:
+        if not self.numel():
+            return 0  # torch: an empty tensor has no data (nullptr)
         return _storage_ptr(self._storage) + self._offset * self._dtype.itemsize
 
     def untyped_storage(self) -> UntypedStorage:
@@ -356,7 +358,9 @@ class Tensor:
                 "var_no_grad = var.detach()."
             )
         if requires_grad and not (self._dtype.is_floating_point or self._dtype.is_complex):
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and self._is_inference and not grad_mode.state.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._requires_grad = builtins.bool(requires_grad)
         return self
 
@@ -383,11 +387,22 @@ class Tensor:
     def grad(self, value):
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of {type(value).__name__}")
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+                )
             if value._dtype is not self._dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_CPP_TYPE.get(value._dtype._name, value._dtype._name)}' "
+                    f"to a tensor with grad_dtype '{self._dtype._scalar_name}'. The gradient must match the tensor's "
+                    "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a "
+                    "specific dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of "
+                    "a tensor and its gradient may break downstream systems that assume they match."
+                )
             if value._shape != self._shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value._shape)}' to a tensor of size "
+                    f"'{list(self._shape)}'. Please ensure that the gradient and the tensor are the same size"
+                )
         self._grad = value
 
     @grad.deleter
@@ -647,6 +662,14 @@ class Tensor:
 
     def __torch_function__(self, *a, **k):  # pragma: no cover - torch subclass protocol not supported
         return NotImplemented
+
+
+# C++ names torch prints for a dtype in the .grad assignment error
+_CPP_TYPE = {
+    "float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+    "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+    "bool": "bool", "complex64": "c10::complex<float>", "complex128": "c10::complex<double>",
+}
 
 
 def _alias(t: Tensor) -> Tensor:
