@@ -95,7 +95,7 @@ def _place(t: Tensor, flat: np.ndarray) -> Tensor:
         value = flat.reshape([shape[d] for d in order]).transpose(np.argsort(order))
     arr = t._storage._array
     dev = next(iter(arr.devices())) if hasattr(arr, "devices") else None
-    t._write(jax.device_put(np.ascontiguousarray(value), dev))
+    t._write(jax.device_put(np.ascontiguousarray(value).reshape(shape), dev))  # 0-d stays 0-d
     return t
 
 
@@ -861,6 +861,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype._scalar_name}")
+    if out is not None and out.dtype is not D.int64:
+        raise RuntimeError(f"multinomial expects Long tensor out, got: {out.dtype._scalar_name}")
     if n_sample <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     ncat = input.shape[-1]
