@@ -143,6 +143,23 @@ def test_arange(args):
     _run(lambda lib: lib.arange(*args, dtype=lib.float64))
 
 
+@pytest.mark.parametrize("args,dtype", [
+    ((0, float("inf"), 2), None), ((-float("inf"), 1, 2), None), ((1.5, float("nan")), None),
+    ((0, float("inf"), 0.5), "int64"), ((0, float("nan"), 0), None), ((0, 5, float("nan")), None),
+    ((0, 5, float("inf")), None), ((0, 5, -float("inf")), None), ((0, 2**62, 1e-3), None),
+    ((0, 1e30, 1e-30), "int64"), ((0, 10, 0.5), "int64"), ((5, 0, 0.5), "int64"), ((0, 10, 0.5), "int32"),
+    ((0, 10, 0.5), "uint8"), ((3,), "bool"),
+], ids=str)
+def test_arange_bounds_checks(args, dtype):
+    """ATen's arange checks in its order: nonzero step (NaN is not), finite bounds ("unsupported
+    range: 0 -> inf"), step sign, int64 conversion, the int64 path's ValueError for a step that
+    truncates to 0, the size overflow check; no bool kernel."""
+    both(lambda lib: lib.arange(*args, dtype=None if dtype is None else getattr(lib, dtype)), check_message=True)
+    if dtype in (None, "int64"):
+        both(lambda lib: lib.arange(*args, out=lib.empty(0, dtype=lib.float32 if dtype is None else lib.int64)),
+             check_message=True)
+
+
 def test_arange_tensor_args_and_int_dtype():
     _run(lambda lib: lib.arange(lib.tensor(3)))
     _run(lambda lib: lib.arange(0, 5, 1.5, dtype=lib.int64))
@@ -219,3 +236,34 @@ def test_out_argument():
     out = torchjax.empty(0, dtype=torchjax.int64)
     torchjax.arange(4, out=out)
     assert out.tolist() == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("size,layout", [
+    ((2, 3, 4), (2, 0, 1)), ((2, 0, 4), (1, 2, 0)), ((), ()), ((1, 3, 5), (0, 1, 2)),
+    ((2,), (0, 1)), ((2,), (3,)), ((2, 3), (0, 0)), ((2, 3), (-1, 0)),
+])
+def test_empty_permuted(size, layout):
+    both(lambda lib: (lambda t: (t.shape, t.stride(), t.dtype))(lib.empty_permuted(size, layout, dtype=lib.float64)),
+         check_message=True)
+    both(lambda lib: lib.empty_permuted(size, layout, requires_grad=True).requires_grad) if len(size) == len(layout) \
+        and len(set(layout)) == len(layout) and all(0 <= d < len(size) for d in layout) else None
+
+
+def test_zero_function():
+    def f(lib, x):
+        y = x * 1
+        r = lib.zero_(y)
+        return r is y, y, r.grad_fn.name()
+
+    both(f, torch.randn(3, requires_grad=True))
+
+
+@pytest.mark.parametrize("name", ["linspace", "logspace"])
+@pytest.mark.parametrize("args", [
+    (0, 3, 1.0), (0, 3, True), (0, 3, -1), (0, 3, 4), (torch.tensor([1.0, 2.0]), 1, 3), (0, torch.tensor([2.0]), 3),
+    (torch.tensor(1.0), 3, 4), (0, 3, torch.tensor(2)),
+])
+def test_space_argument_errors(name, args):
+    both(lambda lib, *a: getattr(lib, name)(*a), *args, check_message=True)
+    if name == "logspace":
+        both(lambda lib, *a: lib.logspace(*a, 2.0), *args, check_message=True)

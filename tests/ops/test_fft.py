@@ -159,3 +159,81 @@ def test_fft_of_real_input_equals_numpy():
     x = np.random.default_rng(0).standard_normal((3, 8))
     np.testing.assert_allclose(torchjax.fft.rfft(torchjax.tensor(x)).numpy(), np.fft.rfft(x), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(torchjax.fft.hfft(torchjax.tensor(x)).numpy(), np.fft.hfft(x), rtol=1e-12, atol=1e-12)
+
+
+# ------------------------------------------------------------------ stft / istft (torchjax/_ops/spectral.py)
+
+
+def _tensors_to(lib, kw):
+    return {k: (lib.tensor(v.numpy()) if lib is torchjax and isinstance(v, torch.Tensor) else v) for k, v in kw.items()}
+
+
+STFT_CASES = [
+    dict(n_fft=10, return_complex=True),
+    dict(n_fft=10, return_complex=False),
+    dict(n_fft=16, hop_length=4, center=False, return_complex=True),
+    dict(n_fft=16, window=torch.hann_window(16), return_complex=True, normalized=True),
+    dict(n_fft=16, window=torch.hann_window(16), onesided=False, return_complex=True),
+    dict(n_fft=16, win_length=8, window=torch.hann_window(8), return_complex=True, pad_mode="constant"),
+    dict(n_fft=16, win_length=8, window=torch.hann_window(8), return_complex=True, center=False, align_to_window=True),
+    dict(n_fft=16, return_complex=True, pad_mode="circular"),
+    dict(n_fft=16),  # real input without return_complex: RuntimeError
+    dict(n_fft=16, hop_length=0, return_complex=True),
+    dict(n_fft=16, window=torch.hann_window(8), return_complex=True),
+    dict(n_fft=1000, center=False, return_complex=True),
+]
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("kw", STFT_CASES)
+def test_stft(kw):
+    both(lambda t, x: t.stft(x, **_tensors_to(t, kw)), r(2, 100), check_message=True, rtol=1e-5, atol=1e-5)
+    both(lambda t, x: x.stft(**_tensors_to(t, kw)), r(100), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_stft_complex_input_and_grad():
+    both(lambda t, x: t.stft(x, 16), r(100, dtype=c64), rtol=1e-5, atol=1e-5)
+
+    def g(t, x, w):
+        y = t.stft(x, 16, window=w, return_complex=True)
+        return t.autograd.grad(y.abs().sum(), (x, w))
+
+    both(g, r(2, 64, requires_grad=True), r(16, requires_grad=True), rtol=1e-4, atol=1e-4)
+
+
+ISTFT_CASES = [
+    (lambda: torch.randn(10, 2, dtype=c64), dict(n_fft=10)),
+    (lambda: torch.randn(6, 3, dtype=c64), dict(n_fft=6, onesided=False)),
+    (lambda: torch.randn(6, 4, dtype=c64), dict(n_fft=10, onesided=True)),
+    (lambda: torch.randn(10, 10, 6, dtype=c64), dict(n_fft=10, center=False)),
+    (lambda: torch.randn(1, 9, 10, dtype=c64), dict(n_fft=16, hop_length=4, center=False)),
+    (lambda: torch.randn(10, 10, 6, dtype=c64), dict(n_fft=10, window=torch.randn(10, dtype=c64), return_complex=True)),
+    (lambda: torch.randn(10, 10, 10, dtype=c64), dict(n_fft=10, window=torch.randn(8, dtype=c64), win_length=8,
+                                                      return_complex=True)),
+    (lambda: torch.randn(10, 5, 6, dtype=c64), dict(n_fft=8, window=torch.randn(8))),
+    (lambda: torch.stft(torch.randn(3, 100), 16, window=torch.hann_window(16), return_complex=True),
+     dict(n_fft=16, window=torch.hann_window(16), length=120)),
+    (lambda: torch.stft(torch.randn(3, 100), 16, window=torch.hann_window(16), return_complex=True),
+     dict(n_fft=16, window=torch.hann_window(16), normalized=True, length=90)),
+    (lambda: torch.randn(9, 5, dtype=c64), dict(n_fft=10)),  # frequency size mismatch
+    (lambda: torch.randn(9, 5, dtype=c64), dict(n_fft=16, window=torch.ones(8))),  # bad window
+    (lambda: torch.zeros(9, 5, dtype=c64), dict(n_fft=16, window=torch.zeros(16))),  # zero overlap-add envelope
+    (lambda: torch.randn(9, 5), dict(n_fft=16)),  # real input
+]
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("make,kw", ISTFT_CASES)
+def test_istft(make, kw):
+    both(lambda t, x: t.istft(x, **_tensors_to(t, kw)), make(), check_message=True, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_istft_roundtrip_grad():
+    def g(t, x, w):
+        X = t.stft(x, 16, window=w, return_complex=True)
+        y = t.istft(X, 16, window=w, length=x.shape[-1])
+        return y, t.autograd.grad((y * y).sum(), x)
+
+    both(g, r(2, 50, requires_grad=True), torch.hann_window(16), rtol=1e-4, atol=1e-4)

@@ -151,7 +151,12 @@ VALUES = [
     ("matrix_rank tolerances", lambda t, a: t.linalg.matrix_rank(a, atol=1.0, rtol=0.1), r(3, 3)),
     ("cond", lambda t, a: t.linalg.cond(a), r(4, 3, dtype=f64)),
     ("cond fro", lambda t, a: t.linalg.cond(a, "fro"), r(2, 3, 3, dtype=f64)),
-    ("cond nuc singular -> inf", lambda t, a: t.linalg.cond(a, "nuc"), torch.ones(3, 3)),
+    # torch computes cond(A, "nuc") from the singular values (sum(S) * sum(1/S)): an exactly
+    # singular matrix gives inf, the zero matrix NaN (torch.ones(3, 3) would compare LAPACK's
+    # rounding noise in the smallest singular value)
+    ("cond nuc singular -> inf", lambda t, a: t.linalg.cond(a, "nuc"), torch.diag(torch.tensor([1.0, 2.0, 0.0]))),
+    ("cond nuc zero -> nan", lambda t, a: t.linalg.cond(a, "nuc"), torch.zeros(3, 3)),
+    ("cond nuc", lambda t, a: t.linalg.cond(a, "nuc"), r(2, 3, 3, dtype=f64)),
     ("cond 1 singular -> inf", lambda t, a: t.linalg.cond(a, 1), torch.ones(3, 3)),
     ("cond -inf", lambda t, a: t.linalg.cond(a, -math.inf), r(3, 3, dtype=f64)),
     ("vector_norm", lambda t, a: t.linalg.vector_norm(a), r(2, 3, dtype=f64)),

@@ -540,3 +540,50 @@ def test_gradient():
     grad_check(lambda lib, x: lib.gradient(x, dim=1)[0], x)
     grad_check(lambda lib, x: lib.gradient(x, spacing=[lib.tensor([0.0, 1.0, 3.0], dtype=lib.float64)], dim=0,
                                            edge_order=2)[0], x)
+
+
+def test_gradient_spacing_none_and_tensor():
+    x = torch.randn(5, 5)
+    both(lambda lib, x: lib.gradient(x, spacing=None, edge_order=2), x)
+    both(lambda lib, x: lib.gradient(x, spacing=None, dim=1), x)
+    both(lambda lib, x: lib.gradient(x, spacing=torch.tensor(2.0) if lib is torch else lib.tensor(2.0)), x)
+    both(lambda lib, x, a: lib.gradient(x, spacing=[a, a]), x, torch.tensor(2.0))  # 0-dim coordinates: error
+
+
+def test_reductions_over_more_than_64_dims():
+    # ATen's dim bitset: explicit dims on a >64-dim input are refused; full reductions are not
+    def mk(lib):
+        return lib.zeros(1).reshape([1] * 65)
+
+    for f in (lambda x: x.amax(-1), lambda x: x.amin(64), lambda x: x.aminmax(dim=-1), lambda x: x.sum(0),
+              lambda x: x.max(0), lambda x: x.argmax(0)):
+        both(lambda lib: f(mk(lib)), check_message=True)
+    both(lambda lib: mk(lib).amax())
+    both(lambda lib: mk(lib).aminmax())
+
+
+HASH_X = torch.tensor([[1.5, 2.0, -0.0], [3.0, 4.0, float("nan")]])
+
+
+@pytest.mark.parametrize("fn,x", [
+    (lambda t, x: t.hash_tensor(x), HASH_X),
+    (lambda t, x: t.hash_tensor(x, 0), HASH_X),
+    (lambda t, x: t.hash_tensor(x, [0, 1], keepdim=True), HASH_X),
+    (lambda t, x: x.hash_tensor(dim=1, mode=0), HASH_X),
+    (lambda t, x: t.hash_tensor(x.double(), 1), HASH_X),
+    (lambda t, x: t.hash_tensor(x), torch.tensor([1, 2, -3])),
+    (lambda t, x: t.hash_tensor(x), torch.tensor([True, False, True])),
+    (lambda t, x: t.hash_tensor(x), torch.tensor([-1, 5], dtype=torch.int8)),
+    (lambda t, x: t.hash_tensor(x, 1), torch.tensor([[1.0, 2.5]]).half()),
+    (lambda t, x: t.hash_tensor(x, 0), torch.zeros(2, 0)),
+    (lambda t, x: t.hash_tensor(x, 1), torch.zeros(2, 0)),  # IndexError: empty reduced dim
+    (lambda t, x: t.hash_tensor(x), torch.zeros(2, 0)),  # RuntimeError: no dim for empty input
+    (lambda t, x: t.hash_tensor(x, 0, keepdim=True), torch.tensor(2.5)),
+    (lambda t, x: t.hash_tensor(x, mode=1), HASH_X),
+    (lambda t, x: t.hash_tensor(x), HASH_X.to(torch.complex64)),
+    (lambda t, x: t.hash_tensor(x), torch.tensor([1, 2], dtype=torch.uint32)),
+    (lambda t, x: t.hash_tensor(x, out=t.empty(0, dtype=t.int64)), HASH_X),
+    (lambda t, x: t.hash_tensor(x, 1, out=t.empty(0, dtype=t.uint64)), HASH_X),
+])
+def test_hash_tensor(fn, x):
+    both(fn, x, check_message=True)

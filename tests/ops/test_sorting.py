@@ -437,3 +437,15 @@ def test_out_dtype_is_checked_like_torch():
                lambda lib, x: lib.searchsorted(x.sort().values, x, out=i32(lib)),
                lambda lib, x: lib.histc(x, out=f32(lib))):
         both(fn, x, check_message=True)
+
+
+def test_kthvalue_out_overlapping_input():
+    # kthvalue_out_impl_cpu: at::assert_no_overlap(self, values) once k is valid
+    def f(lib, x, i):
+        return lib.kthvalue(x, 5, out=(x, i))
+
+    both(f, torch.randn(10), torch.empty((), dtype=torch.long), check_message=True)
+    both(lambda lib, x, i: lib.kthvalue(x, 11, out=(x, i)), torch.randn(10), torch.empty((), dtype=torch.long),
+         check_message=True)
+    both(lambda lib, x, v, i: lib.kthvalue(x, 2, out=(v, i)), torch.randn(10), torch.empty(()),
+         torch.empty((), dtype=torch.long))

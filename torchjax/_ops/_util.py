@@ -15,6 +15,13 @@ def wrap_dim(dim: int, ndim: int) -> int:
     return dim + n if dim < 0 else dim
 
 
+def check_dim_mask(ndim: int) -> None:
+    """ATen's ``dim_list_to_bitset`` / ``make_dim_mask``: reductions over explicit dims keep a
+    64-bit dim mask, so they refuse inputs of more than 64 dims (full reductions do not)."""
+    if ndim > 64:
+        raise RuntimeError("only tensors with up to 64 dims are supported")
+
+
 def reduce_dims(dim, ndim: int):
     """Normalise a reduction's ``dim`` (None, int or tuple) to a sorted tuple of axes."""
     if dim is None:
@@ -22,6 +29,7 @@ def reduce_dims(dim, ndim: int):
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     if not dims:
         return tuple(range(ndim))
+    check_dim_mask(ndim)
     out = []
     for d in dims:
         w = wrap_dim(d, ndim)

@@ -195,6 +195,14 @@ def fill(input, value):
 register_function("fill", fill)
 
 
+def zero_(input):
+    """torch.zero_: the function form of Tensor.zero_ (fills ``input`` with zeros in place, returns it)."""
+    return input.zero_()
+
+
+register_function("zero_", zero_)
+
+
 # ------------------------------------------------------------------ dtype and device moves
 
 

@@ -245,6 +245,36 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     return _finish(base, requires_grad)
 
 
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False,
+                   pin_memory=False):
+    """torch.empty_permuted: a dense tensor of ``size`` whose dims are laid out in memory in the
+    order ``physical_layout`` (outermost first); ATen's empty_permuted checks and messages."""
+    size = parse_size((tuple(size),), "empty_permuted")
+    physical_layout = tuple(builtins.int(d) for d in physical_layout)
+    n = len(size)
+    if n != len(physical_layout):
+        raise RuntimeError(
+            "Number of dimensions in size does not match the length of the physical_layout; i.e. len(size) = "
+            f"{n} is not equal to len(physical_layout) = {len(physical_layout)}"
+        )
+    seen = [False] * n
+    for i, d in enumerate(physical_layout):
+        if not 0 <= d < n:
+            raise RuntimeError(
+                f"Dimension out of range (expected to be between 0 and {n - 1}, but got {d} at index {i}).  NB: "
+                "negative dims not currently supported; file an issue if you want it."
+            )
+        if seen[d]:
+            raise RuntimeError("Duplicate dim not allowed")
+        seen[d] = True
+    stride = [0] * n
+    acc = 1
+    for d in reversed(physical_layout):
+        stride[d] = acc
+        acc *= max(size[d], 1)
+    return empty_strided(size, stride, dtype=dtype, layout=layout, device=device, requires_grad=requires_grad)
+
+
 # ------------------------------------------------------------------ ranges
 
 
@@ -269,31 +299,53 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
             dtype = D.get_default_dtype()
         else:
             dtype = D.int64
-    if step == 0:
+    if dtype is D.bool:  # checked before the bounds: torch has no bool arange kernel
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+    # ATen's arange_check_bounds, in its order (a NaN step is not "nonzero"), then the size check
+    if not (step > 0 or step < 0):
         raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {_range_bound_str(start)} -> {_range_bound_str(end)}")
     if (step > 0 and start > end) or (step < 0 and start < end):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    size_d = (builtins.float(end) - builtins.float(start)) / builtins.float(step)
     if dtype._cat in (D._INT, D._BOOL):
         # torch casts start/end/step to the (int64) accumulate type first
+        for v in (start, end, step):
+            if not -(2.0**63) <= v < 2.0**63:
+                raise RuntimeError("value cannot be converted to type int64_t without overflow")
         xs, xe, xst = (builtins.int(v) for v in (start, end, step))
-        if xst == 0:
-            raise RuntimeError("step must be nonzero")
         if dtype is D.int64:
+            if xst == 0:  # torch's int64 arange path raises a ValueError here
+                raise ValueError("step must be nonzero")
             sgn = (xst > 0) - (xst < 0)
             num = xe - xs + xst - sgn
             q = abs(num) // abs(xst)  # C integer division truncates toward zero
             n = q if (num >= 0) == (xst > 0) else -q
         else:
-            n = builtins.int(math.ceil((builtins.float(end) - builtins.float(start)) / builtins.float(step)))
+            n = _range_size(size_d)
         n = max(n, 0)
         host = xs + np.arange(n, dtype=np.int64) * xst
     else:
-        n = builtins.int(math.ceil((builtins.float(end) - builtins.float(start)) / builtins.float(step)))
-        n = max(n, 0)
+        n = max(_range_size(size_d), 0)
         acc = np.float32 if dtype in (D.float16, D.bfloat16) else np.float64
         host = acc(start) + np.arange(n, dtype=acc) * acc(step)
     t = from_host(_range_cast(host, dtype), dtype, device)
     return _finish(t, requires_grad, out)
+
+
+def _range_size(size_d):
+    """ceil of arange's size computed in double, refused as torch does when it overflows int64."""
+    if size_d > 2.0**63 - 1:
+        raise RuntimeError("invalid size, possible overflow?")
+    return builtins.int(math.ceil(size_d))
+
+
+def _range_bound_str(v):
+    """A range bound as ATen prints it (C++ ostream: integers as such, doubles like ``%g``)."""
+    if isinstance(v, (builtins.int, np.integer)):
+        return str(builtins.int(v))
+    return f"{builtins.float(v):g}"
 
 
 def _range_cast(host, dtype):
@@ -412,20 +464,52 @@ def _range_dtype(dtype, out, *vals):
     return D.get_default_dtype()
 
 
+def _space_args(name, start, end, steps, base=None):
+    """torch's argument parsing for linspace/logspace: start/end are Numbers or 0-dim Tensors,
+    steps an int (a bool or float is no overload: TypeError), base a float."""
+    def tn(v):
+        return "Tensor" if isinstance(v, Tensor) else type(v).__name__
+
+    def is_num(v):
+        return isinstance(v, (builtins.int, builtins.float, builtins.complex, np.number, Tensor))
+
+    def is_int(v):
+        return (isinstance(v, (builtins.int, np.integer)) and not isinstance(v, (builtins.bool, np.bool_))) or (
+            isinstance(v, Tensor) and v.dim() == 0 and not v.dtype.is_floating_point and not v.dtype.is_complex
+            and v.dtype is not D.bool)
+
+    given = (start, end, steps) if base is None or base == 10.0 else (start, end, steps, base)
+    base_ok = base is None or isinstance(base, (builtins.int, builtins.float, np.number, Tensor))
+    if not (is_num(start) and is_num(end) and is_int(steps) and base_ok):
+        b = " float base = 10.0," if name == "logspace" else ""
+        tail = (f" int steps,{b} *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+                "torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n")
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got ({', '.join(tn(v) for v in given)}), "
+            "but expected one of:\n"
+            + "".join(f" * ({a} start, {e} end,{tail}" for a, e in (("Tensor", "Tensor"), ("Number", "Tensor"),
+                                                                     ("Tensor", "Number"), ("Number", "Number")))
+        )
+    for what, v in (("start", start), ("end", end)):
+        if isinstance(v, Tensor) and v.dim() != 0:
+            raise RuntimeError(f"{name} only supports 0-dimensional start and end tensors, but got {what} with "
+                               f"{v.dim()} dimension(s).")
+    return _num(start), _num(end), _num(steps)
+
+
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """torch.linspace."""
-    start, end, steps = _num(start), _num(end), _num(steps)
-    if not isinstance(steps, (builtins.int, np.integer)):
-        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    start, end, steps = _space_args("linspace", start, end, steps)
     if steps < 0:
-        raise RuntimeError("linspace(): number of steps must be non-negative")
+        raise RuntimeError("number of steps must be non-negative")
     dt = _range_dtype(dtype, out, start, end)
     return _finish(from_host(_linspace_host(start, end, steps, dt), dt, device), requires_grad, out)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """torch.logspace: base ** linspace(start, end, steps)."""
-    start, end, steps = _num(start), _num(end), _num(steps)
+    start, end, steps = _space_args("logspace", start, end, steps, base)
+    base = _num(base)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dt = _range_dtype(dtype, out, start, end)
@@ -502,7 +586,7 @@ def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_g
     return empty_strided(size, stride, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
-for _f in (zeros, ones, empty, full, scalar_tensor, zeros_like, ones_like, empty_like, full_like,
+for _f in (zeros, ones, empty, full, scalar_tensor, zeros_like, ones_like, empty_like, full_like, empty_permuted,
            empty_strided, arange, linspace, logspace, eye):
     register_function(_f.__name__, _f)
 register_function("range", range_)

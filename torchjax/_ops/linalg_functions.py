@@ -153,6 +153,15 @@ def _cond_svd(A, p):
     return r if p > 0 else 1 / r
 
 
+@op("_cond_nuc(Tensor A) -> Tensor", namespace="_linalg", promote="none", out=False, grad="MulBackward0")
+def _cond_nuc(A):
+    """torch's linalg_cond for ord="nuc": straight from the singular values,
+    ``S.sum(-1) * S.reciprocal().sum(-1)`` (no inverse, so a singular matrix gives inf, or NaN
+    for the zero matrix, rather than the inverse-based path's inf)."""
+    S = _svdvals_value(A)
+    return jnp.sum(S, axis=-1) * jnp.sum(1 / S, axis=-1)
+
+
 @op("_cond_inv(Tensor A, Any p) -> Tensor", namespace="_linalg", promote="none", out=False,
     grad="NanToNumBackward0")
 def _cond_inv(A, p):
@@ -179,7 +188,7 @@ def cond(A, p=None, *, out=None):
                 f"{A.shape[-1]} matrices"
             )
         _no_low_precision("linalg.cond", A)
-        r = _cond_inv(A, p)
+        r = _cond_nuc(A) if p == "nuc" and A.numel() else _cond_inv(A, p)
     if out is not None:
         return _write_out_composite("linalg_cond", r, out, (A,))
     return r

@@ -33,7 +33,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from . import _registry as R
 from ._registry import op, register_function, register_method
-from ._util import is_bool, is_complex, is_float, is_int, reduce_dims, wrap_dim
+from ._util import check_dim_mask, is_bool, is_complex, is_float, is_int, reduce_dims, wrap_dim
 
 _NO = object()  # "argument not given" (torch overloads depend on which arguments were passed)
 
@@ -551,6 +551,7 @@ def _arg_choose(x, axis, kind):
 
 def _values_indices(x, dim, keepdim, kind, name):
     """(values, indices) of max/min along ``dim``; the gradient reaches the returned index."""
+    check_dim_mask(x.ndim)
     d = wrap_dim(dim, x.ndim)
     if x.ndim == 0:
         return x, jnp.zeros((), np.int64)
@@ -648,6 +649,7 @@ def aminmax(input, dim=None, keepdim=False):
         if keepdim:
             return (_choose(input, axes, True, "min", False), _choose(input, axes, True, "max", False))
         return _choose(input, axes, False, "min", False), _choose(input, axes, False, "max", False)
+    check_dim_mask(input.ndim)
     d = wrap_dim(dim, input.ndim)
     axes = (d,) if input.ndim else ()
     _check_nonempty("aminmax", input, axes, False, sep=":")
@@ -667,6 +669,7 @@ def _argminmax(kind):
                 raise IndexError(f"arg{kind}(): Expected reduction dim to be specified for input.numel() == 0.")
             r = _arg_choose(input.reshape(-1), 0, kind).reshape(())
             return r.reshape((1,) * input.ndim) if keepdim else r
+        check_dim_mask(input.ndim)
         d = wrap_dim(dim, input.ndim)
         if input.ndim == 0:
             return jnp.zeros((), np.int64)
@@ -1356,8 +1359,15 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
     if input.dtype is D.uint8:
         raise RuntimeError("torch.gradient does not support uint8 input.")
     dims = tuple(range(input.dim())) if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
+    if spacing is None:  # the `Number spacing = None` overload: unit spacing
+        spacing = 1
     if isinstance(spacing, Tensor):
-        spacing = (spacing,) if spacing.dim() else spacing.item()
+        if spacing.dim():
+            raise TypeError(
+                "gradient() received an invalid combination of arguments - got (Tensor, spacing=Tensor), "
+                "but expected spacing to be a Number, a tuple of Scalars or a tuple of Tensors"
+            )
+        spacing = spacing.item()
     scalar = not isinstance(spacing, (list, tuple))
     if scalar:
         spacing = [spacing] * len(dims)

@@ -1111,8 +1111,35 @@ register_function("bincount", bincount)
 register_method("bincount", _bincount_method)
 
 def _kth_out(inp, out, args, kwargs):
+    """kthvalue_out_impl_cpu's checks: torch refuses a values output that shares memory with the
+    input (``at::assert_no_overlap``) once ``k`` is known to be valid."""
     if _outs(out)[0].dtype is not inp.dtype:
         raise RuntimeError("output values must be of same type as input")
+    k = args[1] if len(args) > 1 else kwargs.get("k")
+    dim = args[2] if len(args) > 2 else kwargs.get("dim", -1)
+    if not isinstance(k, int) or not isinstance(dim, int) or not -max(inp.dim(), 1) <= dim < max(inp.dim(), 1):
+        return  # the op itself raises torch's error
+    size = inp.shape[dim] if inp.dim() else 1
+    if 1 <= k <= size and inp.numel() and _overlaps(inp, _outs(out)[0]):
+        raise RuntimeError(
+            "unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
+            "single memory location. Please clone() the tensor before performing the operation."
+        )
+
+
+def _overlaps(a, b):
+    """ATen's get_overlap_status != NO: same storage and intersecting element ranges."""
+    if a is b:
+        return True
+    if a._storage is not b._storage or not a.numel() or not b.numel():
+        return False
+
+    def span(t):
+        lo = t.storage_offset()
+        return lo, lo + sum((n - 1) * st for n, st in zip(t.shape, t.stride())) + 1
+
+    (a0, a1), (b0, b1) = span(a), span(b)
+    return a0 < b1 and b0 < a1
 
 
 def _mode_out(inp, out, args, kwargs):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import warnings
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
@@ -1605,7 +1606,7 @@ def _diagonal_scatter_op(input, src, offset=0, dim1=0, dim2=1):
     return _diagonal_scatter_value(input, src, offset, dim1, dim2)
 
 
-def _as_strided_scatter_value(input, src, geom, n, size, stride, storage_offset):
+def _as_strided_scatter_fwd_value(input, src, geom, n, size, stride, storage_offset):
     # torch: the result has the input's geometry over a copy of the input's storage; the
     # as_strided view (storage coordinates) of that copy is overwritten with src
     ishape, istride, ioff = geom
@@ -1614,6 +1615,36 @@ def _as_strided_scatter_value(input, src, geom, n, size, stride, storage_offset)
     flat = S.strided_write(jnp.zeros((n,), input.dtype), ishape, istride, ioff, input)
     flat = S.strided_write(flat, tuple(size), tuple(stride), storage_offset, src.astype(input.dtype))
     return S.strided_read(flat, ishape, istride, ioff)
+
+
+def _as_strided_scatter_value(input, src, geom, n, size, stride, storage_offset):
+    """as_strided_scatter with torch's gradients (derivatives.yaml): src receives
+    ``grad.as_strided(size, stride, storage_offset)``; self receives torch's
+    ``as_strided_scatter_backward``, which copies that same slice of ``grad`` into zeros, so the
+    scattered region (not its complement) gets the gradient, exactly as torch 2.13 computes it."""
+    ishape, istride, ioff = geom
+    size, stride = tuple(size), tuple(stride)
+
+    def grad_slice(g):
+        flat = S.strided_write(jnp.zeros((n,), g.dtype), ishape, istride, ioff, g)
+        return flat, S.strided_read(flat, size, stride, storage_offset)
+
+    @jax.custom_vjp
+    def f(input, src):
+        return _as_strided_scatter_fwd_value(input, src, geom, n, size, stride, storage_offset)
+
+    def fwd(input, src):
+        return f(input, src), None
+
+    def bwd(_, g):
+        if math.prod(size) == 0 or math.prod(ishape) == 0:
+            return g, jnp.zeros(src.shape, src.dtype)
+        _, sl = grad_slice(g)
+        region = S.strided_write(jnp.zeros((n,), g.dtype), size, stride, storage_offset, sl)
+        return S.strided_read(region, ishape, istride, ioff), sl.astype(src.dtype)
+
+    f.defvjp(fwd, bwd)
+    return f(input, src)
 
 
 @op("_as_strided_scatter(Tensor input, Tensor src, Any geom, int n, int[] size, int[] stride, int storage_offset) "
@@ -1665,6 +1696,12 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None, *, out=Non
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a single memory "
             "location. Please clone() the tensor before performing the operation."
+        )
+    if input.requires_grad and not input.is_contiguous():
+        raise RuntimeError(
+            "!self.requires_grad() || self.is_contiguous() INTERNAL ASSERT FAILED at "
+            "\"/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp\":4754, please report a bug to PyTorch. "
+            "as_strided_scatter is currently only supported for contiguous inputs"
         )
     geom = (tuple(input._shape), tuple(input.stride()), input._offset)
     n = input._storage.size
