@@ -36,10 +36,15 @@ def from_host(host: np.ndarray, dtype: D.dtype | None = None, device=None) -> Te
     """A new tensor holding a copy of a numpy array (cast to ``dtype`` if given)."""
     if dtype is None:
         dtype = D.from_np(host.dtype)
+    src = host
     if host.dtype != dtype._np:
         host = _cast_host(host, dtype)
     if not host.flags.c_contiguous:
         host = np.ascontiguousarray(host)  # (never for 0-d arrays: it would make them 1-d)
+    if host is src or host.base is not None:
+        # jax may wrap a CPU numpy buffer without copying (even with may_alias=False); a jax
+        # buffer is immutable, so it must not share memory the caller can still write
+        host = host.copy()
     return wrap(_put(host, device), dtype)
 
 

@@ -64,7 +64,7 @@ def namespace(name: str) -> types.SimpleNamespace:
 
 
 class Param:
-    __slots__ = ("name", "type", "kind", "default", "has_default", "kwonly", "varargs", "promote")
+    __slots__ = ("name", "type", "kind", "default", "has_default", "kwonly", "varargs", "promote", "edge")
 
     def __repr__(self):
         return f"Param({self.type} {self.name})"
@@ -249,11 +249,15 @@ class OpSpec:
 # ------------------------------------------------------------------ the op record
 
 
+# parameters torch's derivative formulas never differentiate: no next_functions entry
+_INDEX_PARAMS = frozenset({"index", "indices", "mask", "condition"})
+
+
 class Op:
     """One declared op."""
 
     def __init__(self, schema, fn, *, method, function, inplace, out, promote, grad, saves,
-                 saves_result, check, differentiable, namespace_, kind):
+                 saves_result, check, differentiable, namespace_, kind, scalar_edge=True, no_edge=()):
         name, params, ret = parse_schema(schema)
         self.schema = schema
         self.name = name
@@ -269,6 +273,11 @@ class Op:
         self.saves = None if saves == "all" else saves
         self.saves_result = saves_result
         self.ns = namespace_
+        # torch's Scalar overloads (pow.Tensor_Scalar, fmod.Scalar ...) give a number no edge
+        # in next_functions; non-differentiable tensor inputs (where's condition) get none either
+        self.scalar_edge = scalar_edge
+        for p in params:
+            p.edge = p.name not in no_edge and p.name not in _INDEX_PARAMS
         if isinstance(promote, (tuple, list)):
             self.promote_mode = "default"
             promote_names = set(promote)
@@ -409,7 +418,8 @@ def call(op: Op, args, out=None, inplace=False):
             continue
         statics.append(None)
         if kind == TENSOR or kind == OPT_TENSOR or kind == TENSOR_OR_SCALAR:
-            edge_pos.append(len(dyn))
+            if p.edge and (op.scalar_edge or isinstance(a, Tensor) or a is None):
+                edge_pos.append(len(dyn))
             if isinstance(a, Tensor):
                 layout.append(-1)
                 if p.promote:
@@ -436,7 +446,8 @@ def call(op: Op, args, out=None, inplace=False):
                 raise TypeError(_arg_type_error(op, p, a, "tuple of Tensors"))
             layout.append(len(a))
             for x in a:
-                edge_pos.append(len(dyn))
+                if p.edge:
+                    edge_pos.append(len(dyn))
                 if isinstance(x, Tensor):
                     if p.promote:
                         promo_t.append((x._dtype, len(x._shape)))
@@ -648,20 +659,28 @@ def _write_out(op, res, out):
     return out if isinstance(out, Tensor) else _pack(op, list(outs)) if op.ret[0] == "tuple" else out
 
 
+def resize_output(o, shape, stacklevel=3):
+    """ATen's resize_output: resize ``out`` tensor ``o`` to ``shape`` (a no-op when it already has
+    it), warning when an output with elements is resized."""
+    shape = tuple(shape)
+    if shape == tuple(o._shape):
+        return o
+    if o.numel() != 0:
+        warnings.warn(
+            f"An output with one or more elements was resized since it had shape {list(o._shape)}, "
+            f"which does not match the required output shape {list(shape)}. This behavior is "
+            "deprecated, and in a future PyTorch release outputs will not be resized unless they "
+            "have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, "
+            "to zero elements with t.resize_(0).",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
+    return resize_(o, shape)
+
+
 def copy_into_out(v, o):
     """Write value ``v`` into ``out`` tensor ``o`` (resizing it as torch does)."""
-    if tuple(v.shape) != tuple(o._shape):
-        if o.numel() != 0:
-            warnings.warn(
-                f"An output with one or more elements was resized since it had shape {list(o._shape)}, "
-                f"which does not match the required output shape {list(v.shape)}. This behavior is "
-                "deprecated, and in a future PyTorch release outputs will not be resized unless they "
-                "have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, "
-                "to zero elements with t.resize_(0).",
-                UserWarning,
-                stacklevel=4,
-            )
-        resize_(o, tuple(v.shape))
+    resize_output(o, v.shape, stacklevel=5)
     if v.dtype != o._dtype._np:
         v = v.astype(o._dtype._np)
     o._write(v)
@@ -890,12 +909,13 @@ def _target_composite(op, args, out, inplace):
 
 def _declare(kind, schema, *, method=False, function=True, inplace=False, out=None, promote="default",
              grad=None, saves="all", saves_result=False, check=None, differentiable=True, namespace="",
-             meta=None):
+             meta=None, scalar_edge=True, no_edge=()):
     def deco(fn):
         op = Op(schema, fn, method=method, function=function, inplace=inplace,
                 out=(out if out is not None else (kind == "op" and function)),
                 promote=promote, grad=grad, saves=saves, saves_result=saves_result, check=check,
-                differentiable=differentiable, namespace_=namespace, kind=kind)
+                differentiable=differentiable, namespace_=namespace, kind=kind,
+                scalar_edge=scalar_edge, no_edge=tuple(no_edge))
         op.meta = meta
         target = {"op": _target_op, "view": _target_view, "composite": _target_composite}[kind]
         fimpl = _gen_wrapper(op, op.short, target, with_out=bool(op.out) and kind != "view") if function else None

@@ -518,9 +518,39 @@ register_method("argwhere", argwhere)
 # ------------------------------------------------------------------ host helpers
 
 
-def check_out(name, out, inputs=(), dtype=None):
-    """torch's checks on an ``out=`` tensor before it is resized: dtype (when it must match exactly),
-    internal overlap, overlap with an input."""
+_OVERLAP_MSG = (
+    "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory "
+    "location. Please clone() the tensor before performing the operation."
+)
+
+
+def overlap_status(a, b):
+    """ATen's get_overlap_status(a, b): ``"full"`` (the same tensor, or the same bytes with the same
+    strides), ``"partial"`` (intersecting byte ranges of one storage), ``"no"``, or ``"too_hard"``
+    (either is not non-overlapping and dense: torch's overlap asserts let it pass)."""
+    if a is b:
+        return "full"
+    if not a.numel() or not b.numel():
+        return "no"
+    if not a.is_non_overlapping_and_dense() or not b.is_non_overlapping_and_dense():
+        return "too_hard"
+    if a._storage is b._storage:
+        a0 = a.storage_offset() * a.element_size()
+        b0 = b.storage_offset() * b.element_size()
+        a1, b1 = a0 + a.numel() * a.element_size(), b0 + b.numel() * b.element_size()
+        if a0 == b0 and a1 == b1:
+            return "full" if a.stride() == b.stride() else "partial"
+        if a0 < b1 and b0 < a1:
+            return "partial"
+    return "no"
+
+
+def check_out(name, out, inputs=(), dtype=None, partial=(), resize_to=None):
+    """torch's checks on an ``out=`` tensor: dtype (when it must match exactly); with ``resize_to``
+    (structured kernels: gather ...) ``out`` is first resized to that shape, as torch does before
+    its overlap asserts; then internal overlap, overlap with each of ``inputs``
+    (``at::assert_no_overlap``) and partial overlap with each of ``partial``
+    (``at::assert_no_partial_overlap``)."""
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
     if dtype is not None and out._dtype is not dtype:
@@ -528,6 +558,8 @@ def check_out(name, out, inputs=(), dtype=None):
             f"Expected out tensor to have dtype {dtype._np.name.replace('float32', 'float').replace('float64', 'double')}, "
             f"but got {out._dtype._np.name.replace('float32', 'float').replace('float64', 'double')} instead"
         )
+    if resize_to is not None:
+        R.resize_output(out, resize_to, stacklevel=4)
     from .. import _storage as S
 
     if out.numel() and S.has_internal_overlap(out._shape, out.stride()):
@@ -536,23 +568,32 @@ def check_out(name, out, inputs=(), dtype=None):
             "location. Please clone() the tensor before performing the operation."
         )
     for t in inputs:
-        if isinstance(t, Tensor) and (t is out or (t._storage is out._storage and t.numel() and out.numel())):
-            raise RuntimeError(
-                "unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
-                "single memory location. Please clone() the tensor before performing the operation."
-            )
+        if isinstance(t, Tensor) and overlap_status(out, t) in ("full", "partial"):
+            raise RuntimeError(_OVERLAP_MSG)
+    for t in partial:
+        if isinstance(t, Tensor) and overlap_status(out, t) == "partial":
+            raise RuntimeError(_OVERLAP_MSG)
 
 
-def with_out(opname, name=None, exact_dtype=False):
-    """torch.<opname>(..., out=None) over an op declared with function=False: out checks, then R.call."""
+def with_out(opname, name=None, exact_dtype=False, partial=(), out_shape=None, out_check=None):
+    """torch.<opname>(..., out=None) over an op declared with function=False: ``check_out`` on
+    ``out`` (``partial``: names of the parameters only checked for partial overlap;
+    ``out_shape(*args)``: the shape ``out`` is resized to before the overlap checks;
+    ``out_check(out, *args)``: the op's own checks on ``out`` that torch makes first), then R.call."""
     o = R.OPS[opname]
     name = name or opname
+    pnames = [p.name for p in o.params]
 
     def front(*args, out=None, **kwargs):
         sig_args = _bind(o, args, kwargs, name)
         if out is not None:
-            check_out(name, out, [a for a in sig_args if isinstance(a, Tensor)],
-                      sig_args[0]._dtype if exact_dtype and isinstance(sig_args[0], Tensor) else None)
+            if out_check is not None and isinstance(out, Tensor):
+                out_check(out, *sig_args)
+            tensors = [(n, a) for n, a in zip(pnames, sig_args) if isinstance(a, Tensor)]
+            check_out(name, out, [a for n, a in tensors if n not in partial],
+                      sig_args[0]._dtype if exact_dtype and isinstance(sig_args[0], Tensor) else None,
+                      [a for n, a in tensors if n in partial],
+                      None if out_shape is None else out_shape(*sig_args))
         return R.call(o, tuple(sig_args), out)
 
     front.__name__ = name

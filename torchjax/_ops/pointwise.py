@@ -294,7 +294,7 @@ def subtract(input, other, alpha):
     return input - other * alpha
 
 
-@op("rsub(Tensor input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor", saves=(), check=_check_sub,
+@op("rsub(Tensor input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor", scalar_edge=False, saves=(), check=_check_sub,
     grad="RsubBackward1")
 def rsub(input, other, alpha):
     return other - input * alpha
@@ -391,14 +391,14 @@ def _remainder_impl(a, b):
     return jnp.where((r != 0) & ((r < 0) != (b < 0)), r + b, r)
 
 
-@op("remainder(Tensor|Scalar input, Tensor|Scalar other) -> Tensor", method=True, inplace=True,
+@op("remainder(Tensor|Scalar input, Tensor|Scalar other) -> Tensor", scalar_edge=False, method=True, inplace=True,
     check=lambda input, other: chain_checks(_not_two_numbers("remainder"), _no_bool_result("remainder_cpu"),
                                             _check_int_zero_div)(input, other))
 def remainder(input, other):
     return _remainder_impl(input, other)
 
 
-@op("fmod(Tensor input, Tensor|Scalar other) -> Tensor", method=True, inplace=True,
+@op("fmod(Tensor input, Tensor|Scalar other) -> Tensor", scalar_edge=False, method=True, inplace=True,
     check=lambda input, other: chain_checks(_no_bool_result("fmod_cpu"), _check_int_zero_div)(input, other))
 def fmod(input, other):
     if is_int(input):
@@ -448,7 +448,7 @@ def _int_pow(a, b):
     return res
 
 
-@op("pow(Tensor input, Tensor|Scalar exponent) -> Tensor", method=True, inplace=True, check=_check_pow,
+@op("pow(Tensor input, Tensor|Scalar exponent) -> Tensor", scalar_edge=False, method=True, inplace=True, check=_check_pow,
     grad="PowBackward0")
 def pow(input, exponent):  # noqa: A001
     return _pow_impl(input, exponent)
@@ -1456,7 +1456,7 @@ def _check_where(condition, input, other):
 
 
 @_declared("where(Tensor condition, Tensor|Scalar input, Tensor|Scalar other) -> Tensor", promote=("input", "other"),
-           check=_check_where, saves=("condition",))
+           check=_check_where, saves=("condition",), no_edge=("condition",))
 def _where3(condition, input, other):
     return jnp.where(condition.astype(bool), input, other)
 
