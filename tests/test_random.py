@@ -263,3 +263,17 @@ def test_inplace_on_traced_tensor_draws_from_generator_key():
     out1 = jax.jit(f)(jnp.zeros(5, jnp.float32))
     out2 = jax.jit(f)(jnp.zeros(6, jnp.float32))
     assert out1.shape == (5,) and not np.array_equal(np.asarray(out1), np.asarray(out2)[:5])
+
+
+def test_multinomial_out_dtype():
+    """multinomial_out requires a Long ``out`` (checked after the input's dimension and dtype
+    checks, before the sample-count checks), as torch does."""
+    from _compare import both
+
+    for out_dt in ("float64", "int32"):
+        both(lambda L, out_dt=out_dt: L.multinomial(L.tensor([[0.2, 0.8]], dtype=L.float64), 2,
+                                                   out=L.empty(1, 2, dtype=getattr(L, out_dt))), check_message=True)
+    both(lambda L: L.multinomial(L.tensor([1, 2]), 1, out=L.empty(1, dtype=L.float64)), check_message=True)
+    both(lambda L: L.multinomial(L.tensor([0.5, 0.5]), 0, out=L.empty(1, dtype=L.float64)), check_message=True)
+    r = tj.multinomial(tj.tensor([0.2, 0.8]), 3, True, out=tj.empty(0, dtype=tj.int64))
+    assert r.shape == (3,) and r.dtype is tj.int64

@@ -159,6 +159,24 @@ def test_softmax_family(name):
     grads(lambda t, v: getattr(F(t), name)(v.reshape(3, 4), 0, dtype=t.float64), KINKS)
 
 
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+def test_softmax_family_empty_input(name):
+    """Empty inputs give an empty result of the input's shape (and the requested dtype) for any
+    dim, reduced or not, with empty gradients (op_db sample: a (0, S) tensor)."""
+    for shape in ((0,), (0, 5), (3, 0), (2, 0, 3)):
+        x = torch.empty(shape)
+        for dim in range(-len(shape), len(shape)):
+            both(lambda t, a, dim=dim: getattr(F(t), name)(a, dim), x)
+            both(lambda t, a, dim=dim: getattr(F(t), name)(a, dim, dtype=t.float64), x)
+
+        def grad(t, a):
+            a = a.detach().requires_grad_()
+            getattr(F(t), name)(a, -1).sum().backward()
+            return a.grad
+
+        both(grad, x)
+
+
 def test_softmax_torch_and_tensor_forms():
     x = torch.tensor([[0.5, -1.0, 2.0], [3.0, 0.0, -2.0]])
     both(lambda t, a: t.softmax(a, 1), x)

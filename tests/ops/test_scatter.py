@@ -76,6 +76,44 @@ def test_gather():
         both(f, x, **MSG)
 
 
+def test_gather_out_overlap():
+    """torch's gather meta function: ``out`` is resized to the index's shape first, then it must not
+    overlap ``input`` (full or partial) nor partially overlap ``index``; disjoint views of one
+    storage, and non-dense (too hard to tell) outputs, are allowed."""
+    def run(make):
+        def f(L):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the resize warning
+                src, index, out = make(L)
+                r = L.gather(src, 0, index, out=out)
+            return r, r.data_ptr() == out.data_ptr()
+        both(f, **MSG)
+
+    run(lambda L: (L.rand(6), L.tensor([2, 1, 0]), L.rand(1).expand(3)))  # internal overlap
+    run(lambda L: (lambda s: (s, L.tensor([2, 1, 0]), s))(L.rand(6)))  # out is input
+    run(lambda L: (lambda b: (b[:4], L.tensor([0, 1]), b[2:4]))(L.arange(10.0)))  # partial with input
+    run(lambda L: (lambda b: (b[:4], L.tensor([0, 1]), b[6:8]))(L.arange(10.0)))  # disjoint: allowed
+    run(lambda L: (lambda b: (b[5:8], L.tensor([0, 1]), b[4:5]))(L.arange(10.0)))  # overlaps once resized
+    run(lambda L: (lambda b: (b[:4], L.tensor([0, 1]), b[5:9:2]))(L.arange(10.0)))  # not dense: not checked
+    run(lambda L: (lambda i: (i.clone(), i[1:], i[:1]))(L.tensor([2, 1, 0])))  # partial with index
+    run(lambda L: (lambda i: (L.arange(5), i[:2], i[:2]))(L.arange(6)))  # out is index: allowed
+    both(lambda L, t: L.gather(t, 1, L.tensor([[0, 1]]), out=L.empty(1, 2, dtype=L.float64)), _rand(3, 4), **MSG)
+
+
+def test_index_select_out_overlap():
+    """index_select refuses an ``out`` overlapping ``input`` or ``index`` (checked before the
+    resize); a disjoint view of the same storage is allowed."""
+    def run(make):
+        def f(L):
+            src, out = make(L)
+            r = L.index_select(src, 0, L.tensor([0, 1]), out=out)
+            return r, r.data_ptr() == out.data_ptr()
+        both(f, **MSG)
+
+    run(lambda L: (lambda b: (b[:4], b[6:8]))(L.arange(10.0)))
+    run(lambda L: (lambda b: (b[:4], b[3:5]))(L.arange(10.0)))
+
+
 # ------------------------------------------------------------------ scatter / scatter_add / scatter_reduce
 
 

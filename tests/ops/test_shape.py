@@ -311,6 +311,28 @@ def test_take():
     both(lambda L, x: L.take(x, L.tensor([1], dtype=L.int32)), A, **MSG)
 
 
+def test_take_out_checks():
+    """take_out: ``out`` must have ``input``'s dtype and must not overlap ``input`` or ``index``
+    (checked before the resize); disjoint views of one storage and non-dense outputs are allowed."""
+    def run(make):
+        def f(L):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the resize warning
+                src, index, out = make(L)
+                r = L.take(src, index, out=out)
+            return r, r.data_ptr() == out.data_ptr()
+        both(f, **MSG)
+
+    run(lambda L: (L.rand(6), L.tensor([2, 1, 0]), L.rand(1).expand(3)))  # internal overlap
+    run(lambda L: (lambda s: (s, L.tensor([2, 1, 0]), s))(L.rand(6)))  # out is input
+    run(lambda L: (lambda i: (i.clone(), i[1:], i[:-1]))(L.tensor([2, 1, 0])))  # partial with index
+    run(lambda L: (lambda i: (L.arange(5), i[:2], i[:2]))(L.arange(6)))  # out is index
+    run(lambda L: (lambda b: (b[:4], L.tensor([0, 1]), b[6:8]))(L.arange(10.0)))  # disjoint: allowed
+    run(lambda L: (lambda b: (b[5:8], L.tensor([0, 1]), b[4:5]))(L.arange(10.0)))  # overlap only after resize
+    run(lambda L: (L.arange(4.0), L.tensor([0, 1]), L.empty(2, dtype=L.float64)))  # dtype
+    run(lambda L: (L.arange(4.0), L.tensor([0, 1], dtype=L.int32), L.empty(2, dtype=L.float64)))  # index first
+
+
 def test_take_along_dim():
     x = _rand(3, 4)
     for f in (lambda L, t: L.take_along_dim(t, L.tensor([[0], [3], [1]]), 1),

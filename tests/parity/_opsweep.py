@@ -538,43 +538,61 @@ _TJ_MEMFMT = {"torch.contiguous_format": "contiguous_format", "torch.channels_la
 
 
 def _host_copy(t):
-    t = t.detach()
+    # .numpy() on the sample's own tensor would mark its storage non-resizable, and a later
+    # torch call resizing it (an ``out=`` error input) would then fail differently: copy first.
+    t = t.detach().clone()
     if t.dtype == torch.bfloat16:
         t = t.float()
     return np.array(t.resolve_conj().resolve_neg().numpy(), copy=True)
 
 
-def tensor_to_tj(x):
+def tensor_to_tj(x, storages=None):
     """A torchjax copy of a torch tensor: same dtype, shape, strides, storage offset and
-    requires_grad; the data is copied (never shares memory with torch)."""
+    requires_grad; the data is copied (never shares memory with torch). ``storages`` (a dict
+    shared by one sample's conversions) maps torch storages to torchjax tensors already made
+    over a copy of them, so that views of one torch storage (``out=x[:1]`` with ``x[1:]``
+    ...) are views of one torchjax storage too, as torch's overlap checks need."""
     dt = dtype_tj(x.dtype)
     n = x.untyped_storage().nbytes() // x.element_size()
-    if x.numel() > 0 and (not x.is_contiguous() or x.storage_offset() != 0 or n != x.numel()):
+    key = (x.untyped_storage().data_ptr(), x.dtype)
+    shareable = storages is not None and x.numel() > 0 and not x.is_conj() and not x.is_neg()
+    if shareable and key in storages:
+        out = storages[key].as_strided(tuple(x.shape), tuple(x.stride()), x.storage_offset())
+    elif x.numel() > 0 and (not x.is_contiguous() or x.storage_offset() != 0 or n != x.numel()):
         flat = torch.as_strided(x.detach(), (n,), (1,), 0)
         out = torchjax.tensor(_host_copy(flat), dtype=dt).as_strided(
             tuple(x.shape), tuple(x.stride()), x.storage_offset()
         )
+    elif x.dim() > 64:  # numpy arrays have at most 64 dims: copy flat, reshape in torchjax
+        out = torchjax.tensor(_host_copy(x.reshape(-1)), dtype=dt).reshape(tuple(x.shape))
     else:
         out = torchjax.tensor(_host_copy(x), dtype=dt)
+    if shareable and key not in storages:
+        storages[key] = out
     if x.requires_grad:
         out = out.detach()
         out.requires_grad_(True)
     return out
 
 
-def convert(x, memo):
+def convert(x, memo, storages=None):
     """A torchjax copy of torch sample data; tensors keep dtype, layout and requires_grad, and
-    a tensor appearing twice becomes one torchjax tensor (aliasing is preserved)."""
+    a tensor appearing twice becomes one torchjax tensor, views of one storage views of one
+    torchjax storage (aliasing is preserved; ``storages``: see ``tensor_to_tj``)."""
+    if storages is None:
+        storages = {}
     if isinstance(x, torch.Tensor):
         hit = memo.get(id(x))
         if hit is None:
             if x.layout != torch.strided:
                 raise UnsupportedSample(f"sample uses a {x.layout} tensor")
+            if x.device.type != "cpu":
+                raise UnsupportedSample(f"sample uses a {x.device.type} tensor")
             if x.dtype not in (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
                                torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.complex64,
                                torch.complex128, torch.uint16, torch.uint32, torch.uint64):  # fmt: skip
                 raise UnsupportedSample(f"sample uses dtype {x.dtype}")
-            hit = memo[id(x)] = (tensor_to_tj(x), x)
+            hit = memo[id(x)] = (tensor_to_tj(x, storages), x)
         return hit[0]
     if isinstance(x, (torch.dtype, torch.Size, torch.device)):
         return to_tj(x)
@@ -585,11 +603,11 @@ def convert(x, memo):
     if isinstance(x, torch.Generator):
         return torchjax.Generator().manual_seed(x.initial_seed())
     if isinstance(x, tuple) and hasattr(x, "_fields"):
-        return type(x)(*[convert(v, memo) for v in x])
+        return type(x)(*[convert(v, memo, storages) for v in x])
     if isinstance(x, (list, tuple)):
-        return type(x)(convert(v, memo) for v in x)
+        return type(x)(convert(v, memo, storages) for v in x)
     if isinstance(x, dict):
-        return {k: convert(v, memo) for k, v in x.items()}
+        return {k: convert(v, memo, storages) for k, v in x.items()}
     if isinstance(x, torch.nn.PairwiseDistance) and hasattr(
         getattr(torchjax, "nn", None), "PairwiseDistance"
     ):
@@ -606,10 +624,11 @@ def convert(x, memo):
 
 
 def convert_sample(sample, memo):
+    storages = {}
     return (
-        convert(sample.input, memo),
-        convert(tuple(sample.args), memo),
-        convert(dict(sample.kwargs), memo),
+        convert(sample.input, memo, storages),
+        convert(tuple(sample.args), memo, storages),
+        convert(dict(sample.kwargs), memo, storages),
     )
 
 
@@ -1221,7 +1240,11 @@ def _error_input(op, ei, tj_fn, ctx):
     """True/False: torchjax raised torch's exception type, with/without a message matching the
     ErrorInput's regex; None: torch itself does not raise on this input (ignored, noted)."""
     s = ei.sample_input
-    tj_args = convert_sample(s, {})  # before torch runs (error inputs may mutate)
+    try:
+        tj_args = convert_sample(s, {})  # before torch runs (error inputs may mutate)
+    except UnsupportedSample as e:  # e.g. a meta-device tensor: torchjax has no such device
+        ctx.note("error-input", f"ErrorInput expecting {ei.error_type.__name__}({ei.error_regex!r}) skipped: {e}")
+        return None
     th_exc = None
     try:
         th_out = op.op(s.input, *s.args, **s.kwargs)

@@ -126,3 +126,19 @@ def test_known_failure_keys_are_valid():
         if dt is not None and dt != "any" and S.torch_dtype(dt) not in op.supported_dtypes("cpu"):
             problems.append(f"{key}: {oid} does not support {dt}")
     assert not problems, "\n".join(problems)
+
+
+def test_sample_conversion_keeps_aliasing():
+    """Views of one torch storage in a sample become views of one torchjax storage (out= overlap
+    checks), and converting never pins the torch storage (an out= error input resizes it)."""
+    import torch
+    from torch.testing._internal.opinfo.core import SampleInput
+
+    ind = torch.tensor([2, 1, 0])
+    s = SampleInput(ind.clone(), args=(ind[1:],), kwargs=dict(out=ind[:-1]))
+    x, (index,), kw = S.convert_sample(s, {})
+    assert index._storage is kw["out"]._storage and x._storage is not index._storage
+    assert index.storage_offset() == 1 and index.tolist() == [1, 0] and kw["out"].tolist() == [2, 1]
+    e = torch.zeros(0)
+    S.convert_sample(SampleInput(e), {})
+    e.resize_(4)  # still resizable

@@ -671,6 +671,8 @@ def _softmax_impl(x, dim, dtype, log):
     if x.ndim == 0:
         return jnp.zeros_like(x) if log else jnp.ones_like(x)
     d = wrap_dim(dim, x.ndim)
+    if x.size == 0:  # torch returns the empty input's shape (no reduction over an empty dim)
+        return x
 
     @_opmath
     def f(v):

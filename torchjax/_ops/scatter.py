@@ -792,7 +792,11 @@ def put(input, index, source, accumulate=False):
 def _gather_front():
     from .indexing import with_out
 
-    return with_out("gather", exact_dtype=True)
+    # torch's gather meta function resizes ``out`` to the index's shape, then asserts no overlap
+    # with ``input`` and no partial overlap with ``index``
+    return with_out("gather", exact_dtype=True, partial=("index",),
+                    out_shape=lambda input, dim, index, sparse_grad=False:
+                    index._shape if isinstance(index, Tensor) else None)
 
 
 gather = _gather_front()

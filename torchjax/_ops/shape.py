@@ -763,10 +763,21 @@ def _take_value(input, index):
     return flat[jnp.where(index < 0, index + flat.shape[0], index)]
 
 
+def _take_out_check(out, input, index):
+    """take_out's checks before its overlap asserts: a long index, then ``out`` of ``input``'s dtype."""
+    if isinstance(index, Tensor) and index._dtype is not D.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {index._dtype._scalar_name}")
+    if isinstance(input, Tensor) and input._dtype is not out._dtype:
+        raise RuntimeError(
+            "take(): self and out expected to have the same dtype, but got self.dtype = "
+            f"{input._dtype._scalar_name} and out.dtype = {out._dtype._scalar_name}"
+        )
+
+
 def _take_front():
     from .indexing import with_out
 
-    return with_out("take")
+    return with_out("take", out_check=_take_out_check)
 
 
 take = _take_front()
