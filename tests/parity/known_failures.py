@@ -16,11 +16,6 @@ test_ops.py checks this list matches the rule).
 
 # fmt: off
 KNOWN_FAILURES: dict[str, str] = {
-    "complex:float32:function": "torch.complex broadcasts real/imag of different rank (sample 2: (S,) with (S, S)); torchjax's kernel (torchjax/_ops/pointwise.py, the lead's file) calls jax.lax.complex, which does not broadcast: TypeError. Fix (jnp.broadcast_arrays first) handed to the lead as a patch",
-    "complex:float64:function": "torch.complex broadcasts real/imag of different rank (sample 2: (S,) with (S, S)); torchjax's kernel (torchjax/_ops/pointwise.py, the lead's file) calls jax.lax.complex, which does not broadcast: TypeError. Fix (jnp.broadcast_arrays first) handed to the lead as a patch",
-    "complex:float32:grad": "torch.complex broadcasts real/imag of different rank (sample 2: (S,) with (S, S)); torchjax's kernel (torchjax/_ops/pointwise.py, the lead's file) calls jax.lax.complex, which does not broadcast: TypeError. Fix (jnp.broadcast_arrays first) handed to the lead as a patch",
-    "complex:float64:grad": "torch.complex broadcasts real/imag of different rank (sample 2: (S,) with (S, S)); torchjax's kernel (torchjax/_ops/pointwise.py, the lead's file) calls jax.lax.complex, which does not broadcast: TypeError. Fix (jnp.broadcast_arrays first) handed to the lead as a patch",
-    "complex:any:error": "ATen's complex_check_dtype requires out= to be exactly the complex type of the inputs (sample 2: float64 inputs, complex64 out: RuntimeError); torchjax's complex in torchjax/_ops/pointwise.py (the lead's file) casts on write. Fix (a front checking out's dtype) handed to the lead as a patch",
     "chalf": "torchjax has no complex32 (ComplexHalf) dtype: numpy/JAX have no complex-half type to store it, "
              "so Tensor.chalf() cannot return a torch.complex32 tensor",
     "matrix_exp:float32:function": "batched float32 input with a large norm (sample 1, 5x5x5): torch squares "

@@ -20,7 +20,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from . import _registry as R
 from ._registry import op, register_function
-from .blas import _pdist_p
+from .distance import _pdist_p
 from .loss import (
     MEAN,
     NF,

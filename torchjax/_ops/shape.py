@@ -558,7 +558,7 @@ def diag(input, diagonal=0, *, out=None):
     if nd == 1:
         return diag_embed(input, diagonal, 0, 1, out=out)
     if nd == 2:
-        from .views import diagonal_copy
+        from .view_copy import diagonal_copy
 
         return diagonal_copy(input, diagonal, out=out)
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")

@@ -27,7 +27,8 @@ from jax import lax
 
 from .._tensor import Tensor
 from . import _registry as R
-from . import pointwise as P
+from . import binary_ops as B
+from . import unary_ops as U
 from .pointwise import op, reject, with_grad
 
 SPECIAL = "special"
@@ -40,7 +41,7 @@ def _sp():
     return sp
 
 
-_wide = P.wide
+_wide = U.wide
 
 
 def _special_unary(name, f, *, kernel=None, half=False, differentiable=True, grad=None, saves_result=False):
@@ -69,7 +70,7 @@ for _name, _target in (
 
 def _round(input, *, decimals=0, out=None):
     """torch.special.round: always the decimals overload (RoundBackward1)."""
-    return R.call(P._round_dec, (input, decimals), out)
+    return R.call(U._round_dec, (input, decimals), out)
 
 
 _alias("round", _round)
@@ -78,13 +79,13 @@ _alias("round", _round)
 @op("gammainc(Tensor input, Tensor other) -> Tensor", namespace=SPECIAL, grad="IgammaBackward0",
     check=reject("igamma_cpu", bool_=True, int_=True))
 def gammainc(input, other):
-    return P.igamma_impl(input, other)
+    return B.igamma_impl(input, other)
 
 
 @op("gammaincc(Tensor input, Tensor other) -> Tensor", namespace=SPECIAL, grad="IgammacBackward0",
     check=reject("igammac_cpu", bool_=True, int_=True))
 def gammaincc(input, other):
-    return P.igamma_impl(input, other, upper=True)
+    return B.igamma_impl(input, other, upper=True)
 
 
 # ------------------------------------------------------------------ error functions, normal distribution
@@ -424,7 +425,7 @@ spherical_bessel_j0 = _special_unary("spherical_bessel_j0", _spherical_j0, half=
 # ------------------------------------------------------------------ xlog1py, zeta
 
 
-P.binary_overloads("xlog1py", P.xlog1py_impl,
+B.binary_overloads("xlog1py", B.xlog1py_impl,
                    ("SpecialXlog1PyBackward0", "SpecialXlog1PyBackward2", "SpecialXlog1PyBackward1"), "xlog1py_cpu",
                    ns=SPECIAL, method=False)
 
@@ -435,11 +436,11 @@ def _zeta_err():
 
 def _zeta(x, q, masked=True):
     del masked
-    return with_grad(P.zeta_impl, lambda a, out, g: (None, g * -a[0] * P.zeta_impl(a[0] + 1, a[1])),
+    return with_grad(U.zeta_impl, lambda a, out, g: (None, g * -a[0] * U.zeta_impl(a[0] + 1, a[1])),
                      nondiff={0: _zeta_err})(x, q)
 
 
-P.binary_overloads("zeta", _zeta, ("SpecialZetaBackward0", "SpecialZetaBackward2", "SpecialZetaBackward1"),
+B.binary_overloads("zeta", _zeta, ("SpecialZetaBackward0", "SpecialZetaBackward2", "SpecialZetaBackward1"),
                    "zeta_cpu", ns=SPECIAL, method=False, half=True)
 
 
