@@ -419,3 +419,16 @@ def test_matmul_double_backward():
     (gb,) = torch.autograd.grad(ga.sum(), b)
     (tgb,) = torchjax.autograd.grad(tga.sum(), tb)
     assert_same(tgb, gb)
+
+
+@pytest.mark.parametrize("shape", [(1,), (10,), (10, 1), (10, 10)])
+def test_addbmm_inplace_resizes_broadcastable_self(shape):
+    """torch's addbmm_ is addbmm_out(self, ..., out=self): a broadcastable self takes the result's shape."""
+    b1, b2 = torch.randn(5, 10, 3), torch.randn(5, 3, 10)
+
+    def fn(L, x, b1, b2):
+        r = x.addbmm_(b1, b2, beta=0.5)
+        assert r is x
+        return x
+
+    both(fn, torch.randn(shape), b1, b2)

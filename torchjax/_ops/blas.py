@@ -753,3 +753,28 @@ _inplace_front("baddbmm_", lambda s, b1, b2, *a: (b1.shape[0], b1.shape[1], b2.s
                if _tshape(b1, b2) and b1.dim() == 3 and b2.dim() == 3 else None)
 _inplace_front("addr_", lambda s, v1, v2, *a: (v1.shape[0], v2.shape[0])
                if _tshape(v1, v2) and v1.dim() == 1 and v2.dim() == 1 else None)
+
+
+def _addbmm_inplace_front():
+    """Tensor.addbmm_: torch runs addbmm_out(self, ..., out=self), so a ``self`` that only broadcasts
+    to the (n, p) result (e.g. shape (1,)) is resized to it instead of being refused."""
+    import functools
+
+    from . import api
+
+    orig = Tensor.addbmm_
+
+    @functools.wraps(orig)
+    def addbmm_(self, batch1, batch2, *args, **kwargs):
+        if _tshape(batch1, batch2) and batch1.dim() == 3 and batch2.dim() == 3:
+            shape = (batch1.shape[1], batch2.shape[2])
+            if tuple(self.shape) != shape:
+                r = api.addbmm(self, batch1, batch2, *args, **kwargs)
+                self.resize_(shape)
+                return self.copy_(r)
+        return orig(self, batch1, batch2, *args, **kwargs)
+
+    R.override_method("addbmm_", addbmm_)
+
+
+_addbmm_inplace_front()
