@@ -35,7 +35,8 @@ def dtype_th(d):
 
 
 def _np_of(t: torch.Tensor) -> np.ndarray:
-    t = t.detach().cpu()
+    # a clone: .numpy() would make the torch tensor's own storage non-resizable
+    t = t.detach().cpu().clone()
     if t.dtype == torch.bfloat16:
         return t.float().numpy()
     return t.resolve_conj().resolve_neg().numpy()
@@ -146,12 +147,13 @@ def both(fn, *args, check_message=False, **compare):
     ``args`` are torch objects; torchjax receives converted copies.
     """
     th_exc = tj_exc = None
+    tj_args = to_tj(list(args))  # before torch runs: an in-place op must not reach torchjax's inputs
     try:
         th = fn(torch, *args)
     except Exception as e:  # noqa: BLE001
         th_exc = e
     try:
-        tj = fn(torchjax, *to_tj(list(args)))
+        tj = fn(torchjax, *tj_args)
     except Exception as e:  # noqa: BLE001
         tj_exc = e
     if th_exc is not None or tj_exc is not None:

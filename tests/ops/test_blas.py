@@ -421,7 +421,7 @@ def test_matmul_double_backward():
     assert_same(tgb, gb)
 
 
-@pytest.mark.parametrize("shape", [(1,), (10,), (10, 1), (10, 10)])
+@pytest.mark.parametrize("shape", [(1,), (10,), (10, 10)])  # (10, 1): torch reads resized, uninitialised memory
 def test_addbmm_inplace_resizes_broadcastable_self(shape):
     """torch's addbmm_ is addbmm_out(self, ..., out=self): a broadcastable self takes the result's shape."""
     b1, b2 = torch.randn(5, 10, 3), torch.randn(5, 3, 10)
