@@ -1,20 +1,20 @@
-"""Reductions and scans: sum, mean, prod, std/var, max/min, amax/amin, argmax, all/any, norm,
-logsumexp, cumsum/cumprod/cummax/cummin/logcumsumexp, diff, trapezoid ...
+"""Reductions: sum, nansum, mean, nanmean, prod, std/var, std_mean/var_mean, all/any,
+count_nonzero, logsumexp, norm, dist, renorm, sum_to_size; and the declaration helpers the other
+reduction-family modules (minmax, cumulative, integration, sorting ...) share.
 
 ``dim`` accepts None, an int or a tuple (torch's ``int[1]? dim``); integer and bool inputs
 sum and multiply in int64 as torch does; ``dtype=`` casts the input before reducing.
 
 Ops whose torch overloads record different grad_fns (``x.sum()`` -> ``SumBackward0``,
-``x.sum(0)`` -> ``SumBackward1``) or return different things (``max(x)``, ``max(x, dim)``,
-``max(x, other)``) are declared as internal kernels (``_kernel``) and reached through a
-hand-written front end that parses torch's overloads. Gradients that JAX would compute
-differently from torch (ties of max/amax, std at zero, norms at zero, cumprod with zeros,
-logcumsumexp at -inf) use ``jax.custom_vjp`` with torch's backward formulas.
+``x.sum(0)`` -> ``SumBackward1``) are declared as internal kernels (``_kernel``) and reached
+through a hand-written front end that parses torch's overloads. Gradients that JAX would compute
+differently from torch (std at zero, norms at zero) use ``jax.custom_vjp`` with torch's backward
+formulas.
 
-Scans and std/var accumulate in torch's CPU accumulation type (double for float32) on the CPU
-backend, so cumsum/cumprod/logcumsumexp give torch's bits. ``out=`` tensors of the wrong dtype are
-refused with torch's messages where torch refuses them (max/amax/argmax/cummax ...) and computed
-into where torch does (sum, cumsum ...).
+std/var accumulate in torch's CPU accumulation type (double for float32) on the CPU backend
+(``cum_acc_dtype``, shared with the scans). ``out=`` tensors of the wrong dtype are refused with
+torch's messages where torch refuses them (all/any) and computed into where torch does (sum,
+nansum ...).
 """
 
 from __future__ import annotations
@@ -27,13 +27,12 @@ import warnings
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax import lax
 
 from .. import _dtype as D
 from .._tensor import Tensor
 from . import _registry as R
 from ._registry import op, register_function, register_method
-from ._util import check_dim_mask, is_bool, is_complex, is_float, is_int, reduce_dims, wrap_dim
+from ._util import is_bool, is_complex, is_float, is_int, reduce_dims, wrap_dim
 
 _NO = object()  # "argument not given" (torch overloads depend on which arguments were passed)
 
@@ -113,6 +112,20 @@ def acc_dtype(x, dtype):
     if _is_int_or_bool(x):
         return np.dtype(np.int64)
     return x.dtype
+
+
+def cum_acc_dtype(dt):
+    """torch's CPU scans accumulate in at::acc_type<T, false>: double for float, float for half/bfloat16
+    (on accelerators torch accumulates float in float, which is what we do there too)."""
+    dt = np.dtype(dt)
+    if dt in (np.dtype(np.float16), np.dtype(jnp.bfloat16)):
+        return np.dtype(np.float32)
+    if jax.default_backend() == "cpu":
+        if dt == np.float32:
+            return np.dtype(np.float64)
+        if dt == np.complex64:
+            return np.dtype(np.complex128)
+    return dt
 
 
 def _check_nonempty(name, x, axes, full, sep="():"):
@@ -501,189 +514,6 @@ std_mean = _var_front("std_mean", _std_mean_k)
 var_mean = _var_front("var_mean", _var_mean_k)
 
 
-# ------------------------------------------------------------------ max / min / amax / amin / aminmax
-
-
-def _raw_choose(x, axes, keepdim, kind):
-    f = jnp.max if kind == "max" else jnp.min
-    return f(x, axis=axes, keepdims=keepdim)
-
-
-@functools.partial(jax.custom_vjp, nondiff_argnums=(1, 2, 3, 4))
-def _choose(x, axes, keepdim, kind, even):
-    return _raw_choose(x, axes, keepdim, kind)
-
-
-def _choose_fwd(x, axes, keepdim, kind, even):
-    r = _raw_choose(x, axes, keepdim, kind)
-    return r, (x, r)
-
-
-def _choose_bwd(axes, keepdim, kind, even, res, g):
-    x, r = res
-    rk = _keep(r, axes, keepdim)
-    gk = _keep(g, axes, keepdim)
-    if even:
-        # evenly_distribute_backward: ties share the gradient; a NaN result sends it to the NaNs
-        mask = jnp.where(jnp.isnan(rk), jnp.isnan(x), x == rk)
-        cnt = jnp.sum(mask, axis=axes, keepdims=True).astype(g.dtype)
-        return (jnp.where(mask, gk / cnt, jnp.zeros((), g.dtype)),)
-    # amax/amin backward: scale_grad_by_count(grad, result == self) (a NaN result gives NaN)
-    mask = x == rk
-    cnt = jnp.sum(mask, axis=axes, keepdims=True).astype(g.dtype)
-    return (mul_mask(gk / cnt, mask),)
-
-
-_choose.defvjp(_choose_fwd, _choose_bwd)
-
-
-def choose_even(x, axes, keepdim, kind):
-    """max/min over ``axes`` whose gradient is split evenly among ties (torch's max()/median())."""
-    return _choose(x, axes, keepdim, kind, True)
-
-
-def _arg_choose(x, axis, kind):
-    """Index of the max/min along ``axis`` (first occurrence; NaN counts as the extreme)."""
-    if is_bool(x):
-        x = x.astype(np.int8)
-    return (jnp.argmax if kind == "max" else jnp.argmin)(x, axis=axis, keepdims=True).astype(np.int64)
-
-
-def _values_indices(x, dim, keepdim, kind, name):
-    """(values, indices) of max/min along ``dim``; the gradient reaches the returned index."""
-    check_dim_mask(x.ndim)
-    d = wrap_dim(dim, x.ndim)
-    if x.ndim == 0:
-        return x, jnp.zeros((), np.int64)
-    _check_nonempty(name, x, (d,), False)
-    idx = _arg_choose(x, d, kind)
-    vals = jnp.take_along_axis(x, idx, axis=d)
-    if not keepdim:
-        vals, idx = jnp.squeeze(vals, d), jnp.squeeze(idx, d)
-    return vals, idx
-
-
-def _minmax_kernels(kind):
-    @_kernel(f"{kind}(Tensor input) -> Tensor", short=kind, grad=f"{kind.capitalize()}Backward1")
-    def full(input):
-        if is_complex(input):
-            raise NotImplementedError(f'"{kind}_all" not implemented for \'{_dtname(input)}\'')
-        _check_nonempty(kind, input, (), True)
-        return choose_even(input, tuple(range(input.ndim)), False, kind)
-
-    @_kernel(f"{kind}.dim(Tensor input, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)", short=kind,
-             rt=kind, grad=f"{kind.capitalize()}Backward0")
-    def dim(input, dim, keepdim=False):
-        if is_complex(input):
-            raise RuntimeError(f"{kind}(): does not support complex input")
-        return _values_indices(input, dim, keepdim, kind, kind)
-
-    return full, dim
-
-
-_max_full, _max_dim = _minmax_kernels("max")
-_min_full, _min_dim = _minmax_kernels("min")
-
-
-def _minmax_front(kind, kfull, kdim, binary):
-    def f(input, dim=_NO, keepdim=_NO, *, out=None, other=_NO):
-        if other is not _NO:
-            dim = other
-        if dim is _NO:
-            if keepdim is not _NO:
-                raise _invalid(kind, input, keepdim=keepdim)
-            if out is not None:
-                return _write_full_out(_call(kfull, input), out)
-            return _call(kfull, input)
-        if isinstance(dim, Tensor):
-            if keepdim is not _NO:
-                raise _invalid(kind, input, dim, keepdim)
-            fn = getattr(R.namespace(""), binary, None)
-            if fn is None:
-                raise RuntimeError(f"torchjax.{binary} is not available")
-            return fn(input, dim) if out is None else fn(input, dim, out=out)
-        if not hasattr(dim, "__index__") or isinstance(dim, builtins.float):
-            raise _invalid(kind, input, dim)
-        keepdim = False if keepdim is _NO else _check_bool(kind, "keepdim", 2, keepdim)
-        if out is not None:
-            expect_out_dtype(out, (input.dtype, D.int64))
-        return _call(kdim, input, dim, keepdim, out=out)
-
-    f.__doc__ = f"torch.{kind}: {kind}(input), {kind}(input, dim, keepdim=False) -> (values, indices), " \
-                f"{kind}(input, other) (= torch.{binary})."
-    return f
-
-
-max = _minmax_front("max", _max_full, _max_dim, "maximum")  # noqa: A001
-min = _minmax_front("min", _min_full, _min_dim, "minimum")  # noqa: A001
-
-
-def _amaxmin(kind):
-    @op(f"a{kind}(Tensor input, int[1] dim=[], bool keepdim=False) -> Tensor", method=True, promote="none")
-    def f(input, dim=(), keepdim=False):
-        if is_complex(input):
-            raise NotImplementedError(f'"{kind}_values_cpu" not implemented for \'{_dtname(input)}\'')
-        axes = reduce_dims(dim, input.ndim)
-        full = not dim or input.ndim == 0
-        _check_nonempty(f"a{kind}", input, axes, full)
-        return _choose(input, axes, keepdim, kind, False)
-
-    return f
-
-
-amax = _amaxmin("max")
-amin = _amaxmin("min")
-
-
-@op("aminmax(Tensor input, *, int? dim=None, bool keepdim=False) -> (Tensor min, Tensor max)", method=True,
-    promote="none")
-def aminmax(input, dim=None, keepdim=False):
-    if is_complex(input):
-        raise RuntimeError("aminmax(): does not support complex input")
-    if dim is None:
-        if input.size == 0:
-            raise RuntimeError(
-                "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity."
-            )
-        axes = tuple(range(input.ndim))
-        if keepdim:
-            return (_choose(input, axes, True, "min", False), _choose(input, axes, True, "max", False))
-        return _choose(input, axes, False, "min", False), _choose(input, axes, False, "max", False)
-    check_dim_mask(input.ndim)
-    d = wrap_dim(dim, input.ndim)
-    axes = (d,) if input.ndim else ()
-    _check_nonempty("aminmax", input, axes, False, sep=":")
-    return _choose(input, axes, keepdim, "min", False), _choose(input, axes, keepdim, "max", False)
-
-
-def _argminmax(kind):
-    @op(f"arg{kind}(Tensor input, int? dim=None, bool keepdim=False) -> Tensor", method=True, promote="none",
-        differentiable=False)
-    def f(input, dim=None, keepdim=False):
-        if is_bool(input):
-            raise RuntimeError(f"arg{kind}(): does not support bool input")
-        if is_complex(input):
-            raise RuntimeError(f"arg{kind}(): does not support complex input")
-        if dim is None:
-            if input.size == 0:
-                raise IndexError(f"arg{kind}(): Expected reduction dim to be specified for input.numel() == 0.")
-            r = _arg_choose(input.reshape(-1), 0, kind).reshape(())
-            return r.reshape((1,) * input.ndim) if keepdim else r
-        check_dim_mask(input.ndim)
-        d = wrap_dim(dim, input.ndim)
-        if input.ndim == 0:
-            return jnp.zeros((), np.int64)
-        _check_nonempty(f"arg{kind}", input, (d,), False)
-        r = _arg_choose(input, d, kind)
-        return r if keepdim else jnp.squeeze(r, d)
-
-    return f
-
-
-argmax = _argminmax("max")
-argmin = _argminmax("min")
-
-
 # ------------------------------------------------------------------ all / any / count_nonzero
 
 
@@ -950,457 +780,6 @@ def renorm(input, p, dim, maxnorm):
     return (input * factor.astype(input.dtype)).astype(input.dtype)
 
 
-# ------------------------------------------------------------------ scans
-
-
-@op("cumsum(Tensor input, int dim, *, ScalarType? dtype=None) -> Tensor", method=True, inplace=True,
-    promote="none", saves=())
-def cumsum(input, dim, dtype=None):
-    d = wrap_dim(dim, input.ndim)
-    x = input.astype(acc_dtype(input, dtype))
-    if x.ndim == 0:
-        return x
-    return _cum(jnp.cumsum, x, d)
-
-
-def cum_acc_dtype(dt):
-    """torch's CPU scans accumulate in at::acc_type<T, false>: double for float, float for half/bfloat16
-    (on accelerators torch accumulates float in float, which is what we do there too)."""
-    dt = np.dtype(dt)
-    if dt in (np.dtype(np.float16), np.dtype(jnp.bfloat16)):
-        return np.dtype(np.float32)
-    if jax.default_backend() == "cpu":
-        if dt == np.float32:
-            return np.dtype(np.float64)
-        if dt == np.complex64:
-            return np.dtype(np.complex128)
-    return dt
-
-
-def _cum(f, x, d):
-    """A cumulative ``f`` (jnp.cumsum / jnp.cumprod) along ``d`` in torch's accumulation dtype."""
-    acc = cum_acc_dtype(x.dtype)
-    if acc == x.dtype:
-        return f(x, axis=d, dtype=x.dtype)
-    return f(x.astype(acc), axis=d, dtype=acc).astype(x.dtype)
-
-
-def _rev_cumsum(x, d):
-    return jnp.flip(_cum(jnp.cumsum, jnp.flip(x, d), d), d)
-
-
-@functools.partial(jax.custom_vjp, nondiff_argnums=(1,))
-def _cumprod(x, d):
-    return _cum(jnp.cumprod, x, d)
-
-
-def _cumprod_fwd(x, d):
-    r = _cumprod(x, d)
-    return r, (x, r)
-
-
-def _cumprod_bwd(d, res, g):
-    # torch's cumprod_backward (FunctionsManual.cpp, the O(n) formula), in torch's complex convention
-    x, out = res
-    g = jnp.conj(g)
-    if x.size <= 1 or x.shape[d] == 1:
-        return (jnp.conj(g),)
-    xc, oc = jnp.conj(x), jnp.conj(out)
-    zero = jnp.zeros((), g.dtype)
-    w = oc * g
-    is_zero = x == 0
-    cz = jnp.cumsum(is_zero.astype(np.int32), axis=d)
-    mask0 = cz == 0
-    part0 = jnp.where(mask0, _rev_cumsum(jnp.where(mask0, w, zero), d) / xc, zero)
-    mask1 = cz == 1
-    fzi = jnp.argmax(mask1, axis=d, keepdims=True)
-    iota = lax.broadcasted_iota(fzi.dtype, x.shape, d)
-    first = (iota == fzi) & mask1
-    between = mask1 & ~first
-    prev = jnp.take_along_axis(oc, jnp.maximum(fzi - 1, 0), axis=d)
-    prev = jnp.where(fzi == 0, jnp.ones((), prev.dtype), prev)
-    val = jnp.sum(_cum(jnp.cumprod, jnp.where(between, xc, jnp.ones((), xc.dtype)), d) * jnp.where(cz != 1, zero, g),
-                  axis=d, keepdims=True) * prev
-    out_g = part0 + jnp.where(first, val, zero)
-    return (jnp.conj(out_g),)
-
-
-_cumprod.defvjp(_cumprod_fwd, _cumprod_bwd)
-
-
-@op("cumprod(Tensor input, int dim, *, ScalarType? dtype=None) -> Tensor", method=True, inplace=True,
-    promote="none")
-def cumprod(input, dim, dtype=None):
-    d = wrap_dim(dim, input.ndim)
-    x = input.astype(acc_dtype(input, dtype))
-    if x.ndim == 0:
-        return x
-    if is_float(x) or is_complex(x):
-        return _cumprod(x, d)
-    return _cum(jnp.cumprod, x, d)
-
-
-def _cum_choose(x, d, kind):
-    """cummax/cummin (values, int64 indices): ties and NaNs take the later index, as torch does."""
-    if x.ndim == 0:
-        return x, jnp.zeros((), np.int64)
-    if x.shape[d] == 0:
-        return x, jnp.zeros(x.shape, np.int64)
-    idx = lax.broadcasted_iota(np.int64, x.shape, d)
-    cmp_x = x.astype(np.int8) if is_bool(x) else x
-
-    def combine(a, b):
-        va, ia = a
-        vb, ib = b
-        take_b = (vb >= va) if kind == "max" else (vb <= va)
-        if is_float(cmp_x):
-            take_b = take_b | jnp.isnan(vb)
-        return jnp.where(take_b, vb, va), jnp.where(take_b, ib, ia)
-
-    _, ind = lax.associative_scan(combine, (cmp_x, idx), axis=d)
-    return jnp.take_along_axis(x, ind, axis=d), ind
-
-
-def _cum_kernel(kind):
-    @op(f"cum{kind}(Tensor input, int dim) -> (Tensor values, Tensor indices)", method=True, promote="none")
-    def f(input, dim):
-        if is_complex(input):
-            raise NotImplementedError(f'"cum{kind}_cpu" not implemented for \'{_dtname(input)}\'')
-        if input.size == 0:  # torch returns before checking dim
-            return input, jnp.zeros(input.shape, np.int64)
-        d = wrap_dim(dim, input.ndim)
-        return _cum_choose(input, d, kind)
-
-    return f
-
-
-cummax = _cum_kernel("max")
-cummin = _cum_kernel("min")
-
-
-def _complex_log_add_exp(x, y):
-    """torch's complex _log_add_exp_helper (min/max by real part, NaNs infectious, infinities exact)."""
-    xnan = jnp.isnan(x.real) | jnp.isnan(x.imag)
-    ynan = jnp.isnan(y.real) | jnp.isnan(y.imag)
-    lt = x.real < y.real
-    mn = jnp.where(ynan, y, jnp.where(xnan, x, jnp.where(lt, x, y)))
-    mx = jnp.where(ynan, y, jnp.where(xnan, x, jnp.where(lt, y, x)))
-    general = jnp.log1p(jnp.exp(mn - mx)) + mx
-    infinite = jnp.where(mn.real < 0, mn, jnp.log(jnp.exp(mn) + jnp.exp(mx)))
-    nan = jnp.full((), complex(jnp.nan, jnp.nan), x.dtype)
-    both_inf = ~jnp.isfinite(mn.real) & (mn.real == mx.real)
-    return jnp.where(jnp.isnan(mn.real), nan, jnp.where(both_inf, infinite, general))
-
-
-def _lcse_scan(x, d):
-    acc = cum_acc_dtype(x.dtype)
-    xa = x.astype(acc)
-    if is_complex(x):
-        r = lax.associative_scan(_complex_log_add_exp, xa, axis=d)
-    else:
-        r = lax.cumlogsumexp(xa, axis=d)
-    return r.astype(x.dtype)
-
-
-def _lcse_value(x, d):
-    if x.ndim == 0 or x.shape[d] == 0:
-        return x
-    return _lcse_scan(x, d)
-
-
-@functools.partial(jax.custom_vjp, nondiff_argnums=(1,))
-def _lcse(x, d):
-    return _lcse_value(x, d)
-
-
-def _lcse_fwd(x, d):
-    r = _lcse_value(x, d)
-    return r, (x, r)
-
-
-def _lcse_bwd(d, res, g):
-    # torch's logcumsumexp_backward (FunctionsManual.cpp)
-    x, r = res
-    if x.ndim == 0 or x.shape[d] == 0:
-        return (g,)
-
-    def rev_lcse(t):
-        return jnp.flip(_lcse_scan(jnp.flip(t, d), d), d)
-
-    if is_complex(x):
-        # torch: conj(exp(rev_lcse(log(conj(grad)) - result) + self)); JAX's cotangent is conj(grad)
-        return (jnp.exp(rev_lcse(jnp.log(g) - r) + x),)
-    lowest = jnp.asarray(jnp.finfo(g.dtype).min, g.dtype)
-    log_abs = jnp.log(jnp.abs(g))
-    pos = jnp.where(g > 0, log_abs, lowest)
-    neg = jnp.where(g < 0, log_abs, lowest)
-    out = jnp.exp(rev_lcse(pos - r) + x) - jnp.exp(rev_lcse(neg - r) + x)
-    return (out,)
-
-
-_lcse.defvjp(_lcse_fwd, _lcse_bwd)
-
-
-@op("logcumsumexp(Tensor input, int dim) -> Tensor", method=True, promote="none")
-def logcumsumexp(input, dim):
-    if not (is_float(input) or is_complex(input)):
-        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{_dtname(input)}\'')
-    d = wrap_dim(dim, input.ndim)
-    return _lcse(input, d)
-
-
-# ------------------------------------------------------------------ diff / trapezoid
-
-
-def _diff_check(input, n=1, dim=-1, prepend=None, append=None):
-    if input.dim() == 0:
-        raise RuntimeError("diff expects input to be at least one-dimensional")
-    if n < 0:
-        raise RuntimeError(f"order must be non-negative but got {n}")
-    for t in (prepend, append):
-        if t is not None and t.dim() != input.dim():
-            raise RuntimeError("diff expects prepend or append to be the same dimension as input")
-
-
-@op("diff(Tensor input, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None) -> Tensor", method=True,
-    check=_diff_check, grad="SubBackward0")
-def diff(input, n=1, dim=-1, prepend=None, append=None):
-    d = wrap_dim(dim, input.ndim)
-    if n == 0:  # torch ignores prepend/append then
-        return input
-    parts = [t for t in (prepend, input, append) if t is not None]
-    x = jnp.concatenate(parts, axis=d) if len(parts) > 1 else input
-    for _ in range(n):
-        if x.shape[d] == 0:
-            break
-        hi = lax.slice_in_dim(x, 1, x.shape[d], axis=d)
-        lo = lax.slice_in_dim(x, 0, x.shape[d] - 1, axis=d)
-        x = jnp.logical_xor(hi, lo) if is_bool(x) else hi - lo
-    return x
-
-
-def _trapz_promote(compute, args):
-    return compute if compute.is_floating_point or compute.is_complex else D.get_default_dtype()
-
-
-def _trap_x_check(y, x, dim=-1):
-    if y.dim() == 0:
-        raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got {dim})")
-
-
-def _trap_dx(y, d):
-    n = y.shape[d]
-    if n == 0:
-        return jnp.sum(y, axis=d)
-    first = lax.index_in_dim(y, 0, d, keepdims=False)
-    last = lax.index_in_dim(y, n - 1, d, keepdims=False)
-    return jnp.sum(y, axis=d) - (first + last) * 0.5
-
-
-def _x_diff(y, x, d):
-    if x.ndim == 1:
-        if x.shape[0] != y.shape[d]:
-            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
-        dx = jnp.diff(x)
-        shape = [1] * y.ndim
-        shape[d] = dx.shape[0]
-        return dx.reshape(shape)
-    xd = d - y.ndim + x.ndim if x.ndim < y.ndim else d
-    return jnp.diff(x, axis=builtins.max(xd, 0) if x.ndim != y.ndim else d)
-
-
-@_kernel("trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor", short="trapezoid", promote=_trapz_promote,
-         grad="DivBackward1")
-def _trapezoid_x(y, x, dim=-1):
-    d = wrap_dim(dim, y.ndim)
-    if y.shape[d] == 0:
-        return jnp.sum(y, axis=d) * jnp.zeros((), y.dtype)
-    dx = _x_diff(y, x, d)
-    hi = lax.slice_in_dim(y, 1, y.shape[d], axis=d)
-    lo = lax.slice_in_dim(y, 0, y.shape[d] - 1, axis=d)
-    return jnp.sum(dx * (hi + lo), axis=d) / 2
-
-
-@_kernel("trapezoid.dx(Tensor y, *, float dx=1, int dim=-1) -> Tensor", short="trapezoid", promote=_trapz_promote,
-         grad="MulBackward1")
-def _trapezoid_dx(y, dx=1.0, dim=-1):
-    d = wrap_dim(dim, y.ndim)
-    return _trap_dx(y, d) * jnp.asarray(dx, y.dtype)
-
-
-def trapezoid(y, x=None, *, dx=None, dim=-1):
-    """torch.trapezoid(y, x, *, dim=-1) / torch.trapezoid(y, *, dx=1, dim=-1)."""
-    if x is not None:
-        if dx is not None:
-            raise _invalid("trapezoid", y, x, dx=dx)
-        if not isinstance(x, Tensor):
-            return _call(_trapezoid_dx, y, float(x), dim)
-        _trap_x_check(y, x, dim)
-        return _call(_trapezoid_x, y, x, dim)
-    if isinstance(dx, Tensor):
-        dx = dx.item()
-    return _call(_trapezoid_dx, y, 1.0 if dx is None else float(dx), dim)
-
-
-def trapz(y, x=None, *, dx=None, dim=-1):
-    """torch.trapz: alias of trapezoid."""
-    return trapezoid(y, x, dx=dx, dim=dim)
-
-
-@_kernel("cumulative_trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor", short="cumulative_trapezoid",
-         promote=_trapz_promote, grad="DivBackward1")
-def _cumtrapz_x(y, x, dim=-1):
-    d = wrap_dim(dim, y.ndim)
-    if y.shape[d] == 0:
-        return y
-    dx = _x_diff(y, x, d)
-    hi = lax.slice_in_dim(y, 1, y.shape[d], axis=d)
-    lo = lax.slice_in_dim(y, 0, y.shape[d] - 1, axis=d)
-    return jnp.cumsum(dx * (hi + lo), axis=d) / 2
-
-
-@_kernel("cumulative_trapezoid.dx(Tensor y, *, float dx=1, int dim=-1) -> Tensor", short="cumulative_trapezoid",
-         promote=_trapz_promote, grad="CumsumBackward0")
-def _cumtrapz_dx(y, dx=1.0, dim=-1):
-    d = wrap_dim(dim, y.ndim)
-    if y.shape[d] == 0:
-        return y
-    hi = lax.slice_in_dim(y, 1, y.shape[d], axis=d)
-    lo = lax.slice_in_dim(y, 0, y.shape[d] - 1, axis=d)
-    return jnp.cumsum((hi + lo) * jnp.asarray(dx / 2.0, y.dtype), axis=d)
-
-
-def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
-    """torch.cumulative_trapezoid(y, x, *, dim=-1) / (y, *, dx=1, dim=-1)."""
-    if x is not None:
-        if dx is not None:
-            raise _invalid("cumulative_trapezoid", y, x, dx=dx)
-        if not isinstance(x, Tensor):
-            return _call(_cumtrapz_dx, y, float(x), dim)
-        _trap_x_check(y, x, dim)
-        return _call(_cumtrapz_x, y, x, dim)
-    if isinstance(dx, Tensor):
-        dx = dx.item()
-    return _call(_cumtrapz_dx, y, 1.0 if dx is None else float(dx), dim)
-
-
-# ------------------------------------------------------------------ gradient
-
-
-def _grad_float(x):
-    return x if (is_float(x) or is_complex(x)) else x.astype(D.get_default_dtype()._np)
-
-
-def _sl(x, d, a, b=None):
-    n = x.shape[d]
-    a = a + n if a < 0 else a
-    b = n if b is None else (b + n if b < 0 else b)
-    return lax.slice_in_dim(x, a, b, axis=d)
-
-
-@_kernel("gradient.scalars(Tensor input, float[] spacing, int[] dim, int edge_order=1) -> Tensor[]",
-         short="gradient", grad="CatBackward0")
-def _gradient_scalars(input, spacing, dim, edge_order=1):
-    out = []
-    for h, d in zip(spacing, dim):
-        d = wrap_dim(d, input.ndim)
-        x = input
-        dt = _grad_float(x).dtype
-        hx = jnp.asarray(h, dt)
-        center = (_sl(x, d, 2) - _sl(x, d, 0, -2)).astype(dt) / hx
-        if edge_order == 1:
-            pre = (_sl(x, d, 1, 2) - _sl(x, d, 0, 1)).astype(dt) / hx
-            app = (_sl(x, d, -1) - _sl(x, d, -2, -1)).astype(dt) / hx
-        else:
-            xf = _grad_float(x)
-            pre = (_sl(xf, d, 0, 1) * -1.5 + _sl(xf, d, 1, 2) * 2.0 - _sl(xf, d, 2, 3) * 0.5) / hx
-            app = (_sl(xf, d, -3, -2) * 0.5 + _sl(xf, d, -2, -1) * -2.0 + _sl(xf, d, -1) * 1.5) / hx
-        out.append(jnp.concatenate([pre, center / 2, app], axis=d))
-    return tuple(out)
-
-
-@_kernel("gradient.coordinates(Tensor input, Tensor[] spacing, int[] dim, int edge_order=1) -> Tensor[]",
-         short="gradient", grad="CatBackward0")
-def _gradient_coords(input, spacing, dim, edge_order=1):
-    out = []
-    for c, d in zip(spacing, dim):
-        d = wrap_dim(d, input.ndim)
-        dt = D.promote_types(D.from_np(input.dtype), D.from_np(c.dtype))
-        dt = dt._np if (dt.is_floating_point or dt.is_complex) else D.get_default_dtype()._np
-        x = input.astype(dt)
-        c = c.astype(dt)
-        shape = [1] * x.ndim
-        shape[d] = -1
-        ax = jnp.diff(c)
-        dx1, dx2 = ax[:-1], ax[1:]
-        a = (-dx2 / (dx1 * (dx1 + dx2))).reshape(shape)
-        b = ((dx2 - dx1) / (dx1 * dx2)).reshape(shape)
-        cc = (dx1 / (dx2 * (dx1 + dx2))).reshape(shape)
-        center = a * _sl(x, d, 0, -2) + b * _sl(x, d, 1, -1) + cc * _sl(x, d, 2)
-        if edge_order == 1:
-            pre = (_sl(x, d, 1, 2) - _sl(x, d, 0, 1)) / ax[0]
-            app = (_sl(x, d, -1) - _sl(x, d, -2, -1)) / ax[-1]
-        else:
-            a0 = -(2.0 * ax[0] + ax[1]) / (ax[0] * (ax[0] + ax[1]))
-            b0 = (ax[0] + ax[1]) / (ax[0] * ax[1])
-            c0 = (-ax[0]) / (ax[1] * (ax[0] + ax[1]))
-            pre = a0 * _sl(x, d, 0, 1) + b0 * _sl(x, d, 1, 2) + c0 * _sl(x, d, 2, 3)
-            a1 = ax[-1] / (ax[-2] * (ax[-1] + ax[-2]))
-            b1 = -(ax[-1] + ax[-2]) / (ax[-1] * ax[-2])
-            c1 = (2 * ax[-1] + ax[-2]) / (ax[-1] * (ax[-1] + ax[-2]))
-            app = a1 * _sl(x, d, -3, -2) + b1 * _sl(x, d, -2, -1) + c1 * _sl(x, d, -1)
-        out.append(jnp.concatenate([pre, center, app], axis=d))
-    return tuple(out)
-
-
-def gradient(input, *, spacing=1, dim=None, edge_order=1):
-    """torch.gradient: central differences (one-sided, of order ``edge_order``, at the edges) along
-    ``dim`` with unit, scalar, per-dim scalar or coordinate-tensor ``spacing``; a tuple of tensors."""
-    if input.dtype is D.uint8:
-        raise RuntimeError("torch.gradient does not support uint8 input.")
-    dims = tuple(range(input.dim())) if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
-    if spacing is None:  # the `Number spacing = None` overload: unit spacing
-        spacing = 1
-    if isinstance(spacing, Tensor):
-        if spacing.dim():
-            raise TypeError(
-                "gradient() received an invalid combination of arguments - got (Tensor, spacing=Tensor), "
-                "but expected spacing to be a Number, a tuple of Scalars or a tuple of Tensors"
-            )
-        spacing = spacing.item()
-    scalar = not isinstance(spacing, (list, tuple))
-    if scalar:
-        spacing = [spacing] * len(dims)
-    n = len(spacing)
-    if not scalar and dim is None and n != input.dim():
-        raise RuntimeError(
-            "torch.gradient expected spacing to be unspecified, a scalar, or a list of length equal to "
-            f"'self.dim() = {input.dim()}', since dim argument was not given, but got a list of length {n}"
-        )
-    if not scalar and dim is not None and n != len(dims):
-        raise RuntimeError(
-            "torch.gradient expected spacing to be unspecified, a scalar or it's spacing and dim arguments to have "
-            f"the same length, but got a spacing argument of length {n} and a dim argument of length {len(dims)}."
-        )
-    if edge_order not in (1, 2):
-        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
-    if dims:
-        reduce_dims(dims, input.dim())  # dim range / duplicate checks
-    for d in dims:
-        if input.shape[wrap_dim(d, input.dim())] < edge_order + 1:
-            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
-    if n and isinstance(spacing[0], Tensor):
-        for c in spacing:
-            if c.dim() != 1:
-                raise RuntimeError(
-                    "torch.gradient expected each element of spacing to have one dimension, but got an element with "
-                    f"{c.dim()} dimensions!"
-                )
-        return tuple(_call(_gradient_coords, input, list(spacing), dims, edge_order))
-    vals = [s.item() if isinstance(s, Tensor) else s for s in spacing]
-    return tuple(_call(_gradient_scalars, input, tuple(float(v) for v in vals), dims, edge_order))
-
-
 # ------------------------------------------------------------------ sum_to_size
 
 
@@ -1448,40 +827,13 @@ def _sum_to_size(self, *size, **kw):
 
 # ------------------------------------------------------------------ installation of the front ends
 
-for _name, _fn in (("sum", sum), ("mean", mean), ("prod", prod), ("std", std), ("var", var), ("max", max),
-                   ("min", min)):
+for _name, _fn in (("sum", sum), ("mean", mean), ("prod", prod), ("std", std), ("var", var)):
     _install(_name, _fn)
-for _name, _fn in (("std_mean", std_mean), ("var_mean", var_mean), ("trapezoid", trapezoid), ("trapz", trapz),
-                   ("cumulative_trapezoid", cumulative_trapezoid)):
+for _name, _fn in (("std_mean", std_mean), ("var_mean", var_mean)):
     _install(_name, _fn, method=False)
 _install("norm", norm, method=False)
-_install("gradient", gradient, method=False)
 register_method("norm", _norm_method)
 register_method("sum_to_size", _sum_to_size)
-
-
-def _cum_inplace(name):
-    gen = R._METHODS[name + "_"]
-
-    def method(self, dim, *, dtype=None):
-        if dtype is not None and dtype is not self.dtype:
-            raise RuntimeError(
-                f"Bad in-place call: input tensor dtype {_TYPEMETA.get(self.dtype._name, self.dtype._name)} and "
-                f"output tensor dtype {_TYPEMETA.get(dtype._name, dtype._name)} should match"
-            )
-        return gen(self, dim, dtype=dtype)
-
-    method.__name__ = name + "_"
-    R.override_method(name + "_", method)
-
-
-def _amax_out(inp, out, args, kwargs):
-    o = _outs(out)[0]
-    if o.dtype is not inp.dtype:
-        raise RuntimeError(
-            f"Expected the dtype for input and out to match, but got {inp.dtype._scalar_name} for input's dtype and "
-            f"{o.dtype._scalar_name} for out's dtype."
-        )
 
 
 def _logical_out(name):
@@ -1493,33 +845,11 @@ def _logical_out(name):
     return check
 
 
-def _cum_out(inp, out, args, kwargs):
-    for o, d in zip(_outs(out), (inp.dtype, D.int64)):
-        if o.dtype is not d:
-            raise RuntimeError(f"expected scalar_type {d._scalar_name} but found {o.dtype._scalar_name}")
-
-
-wrap_out_dtype("cumsum")
-wrap_out_dtype("cumprod")
 wrap_out_dtype("nansum")
-wrap_out_check("amax", _amax_out)
-wrap_out_check("amin", _amax_out)
-wrap_out_check("aminmax", lambda inp, out, a, k: expect_out_dtype(out, (inp.dtype, inp.dtype)))
-wrap_out_check("argmax", lambda inp, out, a, k: expect_out_dtype(out, (D.int64,)))
-wrap_out_check("argmin", lambda inp, out, a, k: expect_out_dtype(out, (D.int64,)))
 wrap_out_check("all", _logical_out("all"))
 wrap_out_check("any", _logical_out("any"))
-wrap_out_check("cummax", _cum_out)
-wrap_out_check("cummin", _cum_out)
 
-_cum_inplace("cumsum")
-_cum_inplace("cumprod")
-
-# torch has Tensor.cumsum_/cumprod_/renorm_ but no torch.cumsum_ ...
-for _name in ("cumsum_", "cumprod_", "renorm_"):
+# torch has Tensor.renorm_ but no torch.renorm_
+for _name in ("renorm_",):
     if hasattr(R.namespace(""), _name):
         delattr(R.namespace(""), _name)
-
-for _rt, _fields in (("max", ("values", "indices")), ("min", ("values", "indices")), ("aminmax", ("min", "max")),
-                     ("cummax", ("values", "indices")), ("cummin", ("values", "indices"))):
-    R.return_type(_rt, _fields)
