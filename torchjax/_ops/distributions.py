@@ -20,9 +20,11 @@ from .._creation import from_host
 from .._generator import Generator, fma64, libm
 from .._tensor import Tensor, wrap
 from ..autograd import grad_mode
+from . import _registry as R
 from ._registry import (
     broadcast_error,
     copy_into_out,
+    op,
     register_function,
     register_method,
 )
@@ -104,7 +106,16 @@ def bernoulli(input, *args, generator=None, out=None, **kw):
     if out is not None:
         copy_into_out(t._v(), out)
         return out
+    if p is None and input.requires_grad and grad_mode.state.enabled:
+        return R.call(R.OPS["_bernoulli_node"], (input, t))
     return t
+
+
+@op("_bernoulli_node(Tensor input, Tensor sample) -> Tensor", function=False, out=False, promote="none",
+    grad="BernoulliBackward0", saves=(), no_edge=("sample",))
+def _bernoulli_node(input, sample):
+    """torch.bernoulli(p) records BernoulliBackward0, whose gradient for ``p`` is zero."""
+    return sample + jnp.zeros_like(input)
 
 
 # ------------------------------------------------------------------ other distributions (double)
