@@ -269,28 +269,31 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
     return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(vjp, is_inputs_tuple)
 
 
+def _inputs_v_outputs(func, inputs, v, create_graph, strict, fn_name):
+    """The shared start of jvp / vhp / hvp: the inputs (prepared for a graph), ``v`` checked against
+    them (None only for one single-element input), and ``func``'s outputs checked for grad."""
+    is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", fn_name)
+    inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
+    if v is not None:
+        _, v = _as_tuple(v, "v", fn_name)
+        v = _grad_preprocess(v, create_graph=create_graph, need_graph=False)
+        _validate_v(v, inputs, is_inputs_tuple)
+    elif len(inputs) != 1 or inputs[0].nelement() != 1:
+        raise RuntimeError(
+            "The vector v can only be None if the input to the user-provided function "
+            "is a single Tensor with a single element."
+        )
+    outputs = func(*inputs)
+    is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", fn_name)
+    _check_requires_grad(outputs, "outputs", strict=strict)
+    return is_inputs_tuple, inputs, v, is_outputs_tuple, outputs
+
+
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     with torch.enable_grad():
-        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
-        inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
-
-        if v is not None:
-            _, v = _as_tuple(v, "v", "jvp")
-            v = _grad_preprocess(v, create_graph=create_graph, need_graph=False)
-            _validate_v(v, inputs, is_inputs_tuple)
-        else:
-            if len(inputs) != 1 or inputs[0].nelement() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the input to "
-                    "the user-provided function is a single Tensor "
-                    "with a single element."
-                )
-
-        outputs = func(*inputs)
-        is_outputs_tuple, outputs = _as_tuple(
-            outputs, "outputs of the user-provided function", "jvp"
+        is_inputs_tuple, inputs, v, is_outputs_tuple, outputs = _inputs_v_outputs(
+            func, inputs, v, create_graph, strict, "jvp"
         )
-        _check_requires_grad(outputs, "outputs", strict=strict)
         grad_outputs = tuple(torch.zeros_like(out, requires_grad=True) for out in outputs)
 
         grad_inputs = _autograd_grad(outputs, inputs, grad_outputs, create_graph=True)
@@ -520,24 +523,9 @@ def hessian(
 
 def vhp(func, inputs, v=None, create_graph=False, strict=False):
     with torch.enable_grad():
-        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vhp")
-        inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
-
-        if v is not None:
-            _, v = _as_tuple(v, "v", "vhp")
-            v = _grad_preprocess(v, create_graph=create_graph, need_graph=False)
-            _validate_v(v, inputs, is_inputs_tuple)
-        else:
-            if len(inputs) != 1 or inputs[0].nelement() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the input to the user-provided function "
-                    "is a single Tensor with a single element."
-                )
-        outputs = func(*inputs)
-        is_outputs_tuple, outputs = _as_tuple(
-            outputs, "outputs of the user-provided function", "vhp"
+        is_inputs_tuple, inputs, v, is_outputs_tuple, outputs = _inputs_v_outputs(
+            func, inputs, v, create_graph, strict, "vhp"
         )
-        _check_requires_grad(outputs, "outputs", strict=strict)
 
         if is_outputs_tuple or not isinstance(outputs[0], torch.Tensor):
             raise RuntimeError("The function given to vhp should return a single Tensor")
@@ -563,24 +551,9 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
     with torch.enable_grad():
-        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hvp")
-        inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
-
-        if v is not None:
-            _, v = _as_tuple(v, "v", "hvp")
-            v = _grad_preprocess(v, create_graph=create_graph, need_graph=False)
-            _validate_v(v, inputs, is_inputs_tuple)
-        else:
-            if len(inputs) != 1 or inputs[0].nelement() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the input to the user-provided function "
-                    "is a single Tensor with a single element."
-                )
-        outputs = func(*inputs)
-        is_outputs_tuple, outputs = _as_tuple(
-            outputs, "outputs of the user-provided function", "hvp"
+        is_inputs_tuple, inputs, v, is_outputs_tuple, outputs = _inputs_v_outputs(
+            func, inputs, v, create_graph, strict, "hvp"
         )
-        _check_requires_grad(outputs, "outputs", strict=strict)
 
         if is_outputs_tuple or not isinstance(outputs[0], torch.Tensor):
             raise RuntimeError("The function given to hvp should return a single Tensor")
