@@ -196,3 +196,33 @@ def assert_same_output(code: str):
     want = run_snippet(code, torch)
     got = run_snippet(code, torchjax)
     assert got == want, f"torchjax printed:\n{got}\ntorch printed:\n{want}"
+
+
+def _flat(x):
+    if isinstance(x, (tuple, list)):
+        return [z for y in x for z in _flat(y)]
+    return [x]
+
+
+def grad_same(fn, *args, rtol=1e-6, atol=1e-8, names=True):
+    """Compare the vector-Jacobian products (fixed random cotangents) of ``fn``'s outputs with respect to
+    its floating inputs between torch and torchjax, and (``names``) the outputs' grad_fn names."""
+    th_args = [a.detach().clone().requires_grad_(a.is_floating_point() or a.is_complex())
+               if isinstance(a, torch.Tensor) else a for a in args]
+    tj_args = [to_tj(a) for a in th_args]
+    th_all, tj_all = _flat(fn(torch, *th_args)), _flat(fn(torchjax, *tj_args))
+    keep = [i for i, o in enumerate(th_all) if isinstance(o, torch.Tensor) and o.requires_grad]
+    th_out, tj_out = [th_all[i] for i in keep], [tj_all[i] for i in keep]
+    if names:
+        assert [type(o.grad_fn).__name__ for o in tj_out] == [type(o.grad_fn).__name__ for o in th_out]
+    gen = torch.Generator().manual_seed(1)
+    ws = [torch.randn(o.shape, generator=gen, dtype=o.dtype) for o in th_out]
+    ins_th = [a for a in th_args if isinstance(a, torch.Tensor) and a.requires_grad]
+    ins_tj = [a for a in tj_args if isinstance(a, torchjax.Tensor) and a.requires_grad]
+    g_th = torch.autograd.grad(th_out, ins_th, grad_outputs=ws, allow_unused=True)
+    g_tj = torchjax.autograd.grad(tj_out, ins_tj, grad_outputs=[to_tj(w) for w in ws], allow_unused=True)
+    for i, (a, b) in enumerate(zip(g_tj, g_th)):
+        if b is None:
+            assert a is None or not np.any(a.numpy()), f"grad[{i}]: torch has no gradient"
+        else:
+            assert_same(a, b, rtol=rtol, atol=atol, path=f"grad[{i}]")

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 from _compare import both, to_tj
+from linalg_inputs import NPD, SING, spd, well
 
 import torchjax
 
@@ -27,21 +28,6 @@ def _quiet():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         yield
-
-
-def spd(*shape, dtype=f64):
-    a = torch.randn(*shape, dtype=dtype)
-    return a @ a.mH + shape[-1] * torch.eye(shape[-1], dtype=dtype)
-
-
-def well(*shape, dtype=f64):
-    """A well-conditioned square matrix (batch)."""
-    return torch.randn(*shape, dtype=dtype) + 3 * torch.eye(shape[-1], dtype=dtype)
-
-
-SING = torch.tensor([[1.0, 2.0], [2.0, 4.0]])
-NPD = torch.tensor([[1.0, 2.0], [2.0, 1.0]])
-LU_PIV = torch.linalg.lu_factor(torch.randn(3, 3))[1]
 
 
 def _sym(a, herm=False):
