@@ -78,7 +78,9 @@ def main():
     print(f"jax {jax.__version__} on {jax.devices()[0].platform}, torch {torch.__version__}")
     for n in args.sizes:
         print(f"\n{n}x{n} float32: microseconds per call (median of 5 rounds of {args.iters})")
-        print(f"{'op':18s} {'torchjax':>10s} {'jnp':>10s} {'torch':>10s} {'tj/jnp':>8s} {'tj/torch':>9s}")
+        print(
+            f"{'op':18s} {'torchjax':>10s} {'jnp':>10s} {'torch':>10s} {'tj/jnp':>8s} {'tj/torch':>9s}"
+        )
         ratios_j, ratios_t = [], []
         for name, f_tj, f_jnp, f_th in cases(n):
             try:

@@ -47,7 +47,10 @@ def main():
         (f"bernoulli_(0.5) x{n // 10:,}", lambda L: L.empty(n // 10).bernoulli_(0.5)),
         (f"randperm({n // 10:,})", lambda L: L.randperm(n // 10)),
         ("randperm(60,000)  (an MNIST epoch)", lambda L: L.randperm(60_000)),
-        (f"multinomial(1000 cats, {n // 100:,}, True)", lambda L: L.multinomial(L.ones(1000), n // 100, True)),
+        (
+            f"multinomial(1000 cats, {n // 100:,}, True)",
+            lambda L: L.multinomial(L.ones(1000), n // 100, True),
+        ),
     ]
     print(f"{'op':44s} {'torchjax':>10s} {'torch':>10s} {'ratio':>7s}")
     for name, fn in cases:

@@ -65,7 +65,11 @@ def to_tj(x, keep_layout=True):
     if isinstance(x, torch.device):
         return torchjax.device(str(x))
     if isinstance(x, (list, tuple)):
-        return type(x)(to_tj(v, keep_layout) for v in x) if not hasattr(x, "_fields") else type(x)(*[to_tj(v, keep_layout) for v in x])
+        return (
+            type(x)(to_tj(v, keep_layout) for v in x)
+            if not hasattr(x, "_fields")
+            else type(x)(*[to_tj(v, keep_layout) for v in x])
+        )
     if isinstance(x, dict):
         return {k: to_tj(v, keep_layout) for k, v in x.items()}
     return x
@@ -75,7 +79,11 @@ def to_torch(x):
     """A torch copy of torchjax data."""
     if isinstance(x, torchjax.Tensor):
         a = np.asarray(x.detach().numpy())
-        t = torch.from_numpy(np.array(a)).to(dtype_th(x.dtype)) if x.dtype is not torchjax.bfloat16 else torch.from_numpy(np.array(a, np.float32)).bfloat16()
+        t = (
+            torch.from_numpy(np.array(a)).to(dtype_th(x.dtype))
+            if x.dtype is not torchjax.bfloat16
+            else torch.from_numpy(np.array(a, np.float32)).bfloat16()
+        )
         if x.requires_grad:
             t.requires_grad_(True)
         return t
@@ -98,16 +106,31 @@ def _tols(dtype, rtol, atol):
     return table.get(dtype, (0.0, 0.0))
 
 
-def assert_same(tj, th, *, rtol=None, atol=None, check_dtype=True, check_stride=False, equal_nan=True,
-                path="result"):
+def assert_same(
+    tj,
+    th,
+    *,
+    rtol=None,
+    atol=None,
+    check_dtype=True,
+    check_stride=False,
+    equal_nan=True,
+    path="result",
+):
     """Assert a torchjax result equals a torch result (values, dtype, shape[, strides])."""
     if isinstance(th, torch.Tensor):
-        assert isinstance(tj, torchjax.Tensor), f"{path}: expected a Tensor, got {type(tj).__name__}"
-        assert tuple(tj.shape) == tuple(th.shape), f"{path}: shape {tuple(tj.shape)} != torch {tuple(th.shape)}"
+        assert isinstance(tj, torchjax.Tensor), (
+            f"{path}: expected a Tensor, got {type(tj).__name__}"
+        )
+        assert tuple(tj.shape) == tuple(th.shape), (
+            f"{path}: shape {tuple(tj.shape)} != torch {tuple(th.shape)}"
+        )
         if check_dtype:
             assert tj.dtype is dtype_tj(th.dtype), f"{path}: dtype {tj.dtype} != torch {th.dtype}"
         if check_stride:
-            assert tuple(tj.stride()) == tuple(th.stride()), f"{path}: stride {tj.stride()} != torch {th.stride()}"
+            assert tuple(tj.stride()) == tuple(th.stride()), (
+                f"{path}: stride {tj.stride()} != torch {th.stride()}"
+            )
         a = np.asarray(tj.detach().numpy())
         b = _np_of(th)
         r, t = _tols(th.dtype, rtol, atol)
@@ -115,23 +138,38 @@ def assert_same(tj, th, *, rtol=None, atol=None, check_dtype=True, check_stride=
             np.testing.assert_allclose(
                 a.astype(np.complex128 if a.dtype.kind == "c" else np.float64),
                 b.astype(np.complex128 if b.dtype.kind == "c" else np.float64),
-                rtol=r, atol=t, equal_nan=equal_nan, err_msg=path,
+                rtol=r,
+                atol=t,
+                equal_nan=equal_nan,
+                err_msg=path,
             )
         else:
             np.testing.assert_array_equal(a, b, err_msg=path)
         return
     if isinstance(th, (tuple, list)):
-        assert isinstance(tj, (tuple, list)), f"{path}: expected a sequence, got {type(tj).__name__}"
+        assert isinstance(tj, (tuple, list)), (
+            f"{path}: expected a sequence, got {type(tj).__name__}"
+        )
         assert len(tj) == len(th), f"{path}: length {len(tj)} != torch {len(th)}"
         for i, (a, b) in enumerate(zip(tj, th)):
-            assert_same(a, b, rtol=rtol, atol=atol, check_dtype=check_dtype, check_stride=check_stride,
-                        equal_nan=equal_nan, path=f"{path}[{i}]")
+            assert_same(
+                a,
+                b,
+                rtol=rtol,
+                atol=atol,
+                check_dtype=check_dtype,
+                check_stride=check_stride,
+                equal_nan=equal_nan,
+                path=f"{path}[{i}]",
+            )
         return
     if isinstance(th, torch.dtype):
         assert tj is dtype_tj(th), f"{path}: {tj} != torch {th}"
         return
     if isinstance(th, float) and isinstance(tj, float):
-        assert (math.isnan(th) and math.isnan(tj)) or math.isclose(tj, th, rel_tol=1e-6, abs_tol=1e-9), f"{path}: {tj} != {th}"
+        assert (math.isnan(th) and math.isnan(tj)) or math.isclose(
+            tj, th, rel_tol=1e-6, abs_tol=1e-9
+        ), f"{path}: {tj} != {th}"
         return
     assert tj == th, f"{path}: {tj!r} != torch {th!r}"
 
@@ -147,7 +185,9 @@ def both(fn, *args, check_message=False, **compare):
     ``args`` are torch objects; torchjax receives converted copies.
     """
     th_exc = tj_exc = None
-    tj_args = to_tj(list(args))  # before torch runs: an in-place op must not reach torchjax's inputs
+    tj_args = to_tj(
+        list(args)
+    )  # before torch runs: an in-place op must not reach torchjax's inputs
     try:
         th = fn(torch, *args)
     except Exception as e:  # noqa: BLE001
@@ -157,8 +197,12 @@ def both(fn, *args, check_message=False, **compare):
     except Exception as e:  # noqa: BLE001
         tj_exc = e
     if th_exc is not None or tj_exc is not None:
-        assert th_exc is not None, f"torch succeeded but torchjax raised {type(tj_exc).__name__}: {tj_exc}"
-        assert tj_exc is not None, f"torch raised {type(th_exc).__name__}: {th_exc}, torchjax returned {tj!r}"
+        assert th_exc is not None, (
+            f"torch succeeded but torchjax raised {type(tj_exc).__name__}: {tj_exc}"
+        )
+        assert tj_exc is not None, (
+            f"torch raised {type(th_exc).__name__}: {th_exc}, torchjax returned {tj!r}"
+        )
         assert isinstance(tj_exc, type(th_exc)) or type(th_exc).__name__ == type(tj_exc).__name__, (
             f"torch raised {type(th_exc).__name__}({th_exc}), torchjax {type(tj_exc).__name__}({tj_exc})"
         )
@@ -207,20 +251,28 @@ def _flat(x):
 def grad_same(fn, *args, rtol=1e-6, atol=1e-8, names=True):
     """Compare the vector-Jacobian products (fixed random cotangents) of ``fn``'s outputs with respect to
     its floating inputs between torch and torchjax, and (``names``) the outputs' grad_fn names."""
-    th_args = [a.detach().clone().requires_grad_(a.is_floating_point() or a.is_complex())
-               if isinstance(a, torch.Tensor) else a for a in args]
+    th_args = [
+        a.detach().clone().requires_grad_(a.is_floating_point() or a.is_complex())
+        if isinstance(a, torch.Tensor)
+        else a
+        for a in args
+    ]
     tj_args = [to_tj(a) for a in th_args]
     th_all, tj_all = _flat(fn(torch, *th_args)), _flat(fn(torchjax, *tj_args))
     keep = [i for i, o in enumerate(th_all) if isinstance(o, torch.Tensor) and o.requires_grad]
     th_out, tj_out = [th_all[i] for i in keep], [tj_all[i] for i in keep]
     if names:
-        assert [type(o.grad_fn).__name__ for o in tj_out] == [type(o.grad_fn).__name__ for o in th_out]
+        assert [type(o.grad_fn).__name__ for o in tj_out] == [
+            type(o.grad_fn).__name__ for o in th_out
+        ]
     gen = torch.Generator().manual_seed(1)
     ws = [torch.randn(o.shape, generator=gen, dtype=o.dtype) for o in th_out]
     ins_th = [a for a in th_args if isinstance(a, torch.Tensor) and a.requires_grad]
     ins_tj = [a for a in tj_args if isinstance(a, torchjax.Tensor) and a.requires_grad]
     g_th = torch.autograd.grad(th_out, ins_th, grad_outputs=ws, allow_unused=True)
-    g_tj = torchjax.autograd.grad(tj_out, ins_tj, grad_outputs=[to_tj(w) for w in ws], allow_unused=True)
+    g_tj = torchjax.autograd.grad(
+        tj_out, ins_tj, grad_outputs=[to_tj(w) for w in ws], allow_unused=True
+    )
     for i, (a, b) in enumerate(zip(g_tj, g_th)):
         if b is None:
             assert a is None or not np.any(a.numpy()), f"grad[{i}]: torch has no gradient"

@@ -5,9 +5,9 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from _compare import assert_same, both, dtype_tj
 
 import torchjax
-from _compare import assert_same, both, dtype_tj
 
 
 def _run(fn):
@@ -16,10 +16,31 @@ def _run(fn):
 
 
 DATA = [
-    3, 3.5, True, 1 + 2j, [1, 2, 3], [1.0, 2], [True, False], [True, 1], [[1, 2], [3, 4]],
-    [[1.5], [2.5]], [], [[]], (1, 2), [1, 2.5, 3j], [[1, 2], [3]], 2**62, -(2**63),
-    [np.float32(2.5), 1], np.float64(2.5), np.int32(4), np.array([1, 2], np.int32),
-    np.array([1.0, 2.0]), np.array([[True]]), np.array(5, np.int16), np.array([1, 2], np.uint8),
+    3,
+    3.5,
+    True,
+    1 + 2j,
+    [1, 2, 3],
+    [1.0, 2],
+    [True, False],
+    [True, 1],
+    [[1, 2], [3, 4]],
+    [[1.5], [2.5]],
+    [],
+    [[]],
+    (1, 2),
+    [1, 2.5, 3j],
+    [[1, 2], [3]],
+    2**62,
+    -(2**63),
+    [np.float32(2.5), 1],
+    np.float64(2.5),
+    np.int32(4),
+    np.array([1, 2], np.int32),
+    np.array([1.0, 2.0]),
+    np.array([[True]]),
+    np.array(5, np.int16),
+    np.array([1, 2], np.uint8),
 ]
 
 
@@ -28,7 +49,9 @@ def test_tensor_from_python_data(data):
     _run(lambda lib: lib.tensor(data))
 
 
-@pytest.mark.parametrize("dtype", [torch.float64, torch.int32, torch.bool, torch.float16, torch.complex64])
+@pytest.mark.parametrize(
+    "dtype", [torch.float64, torch.int32, torch.bool, torch.float16, torch.complex64]
+)
 @pytest.mark.parametrize("data", [[1.7, -2.2, 0.0], [1, 0, 3], 2.5])
 def test_tensor_with_dtype(data, dtype):
     both(lambda lib, dt: lib.tensor(data, dtype=dt), dtype)
@@ -114,7 +137,11 @@ SIZES = [(), (0,), (3,), (2, 3), (2, 0, 4)]
 @pytest.mark.parametrize("name", ["zeros", "ones", "empty"])
 @pytest.mark.parametrize("size", SIZES)
 def test_fill_factories(name, size):
-    both(lambda lib: getattr(lib, name)(*size).zero_() if name == "empty" else getattr(lib, name)(*size))
+    both(
+        lambda lib: (
+            getattr(lib, name)(*size).zero_() if name == "empty" else getattr(lib, name)(*size)
+        )
+    )
     both(lambda lib: getattr(lib, name)(size).shape)
     both(lambda lib: getattr(lib, name)(size=size).shape)
     both(lambda lib: getattr(lib, name)(list(size), dtype=lib.int32).dtype)
@@ -130,11 +157,27 @@ def test_factory_errors():
 def test_full(fill):
     _run(lambda lib: lib.full((2, 2), fill))
     _run(lambda lib: lib.full((2,), fill, dtype=lib.float64))
-    _run(lambda lib: lib.full([3], fill, dtype=lib.int32) if not isinstance(fill, complex) else lib.zeros(1))
+    _run(
+        lambda lib: (
+            lib.full([3], fill, dtype=lib.int32) if not isinstance(fill, complex) else lib.zeros(1)
+        )
+    )
 
 
-ARANGE = [(5,), (1, 4, 2), (0, 1, 0.1), (-1.0, 1.0, 0.3), (1.5,), (10, 0, -3), (0, 10, 3), (2.5, 7),
-          (0, 1e-3, 1e-4), (10, 0), (0, 10, 0), (5, 5)]
+ARANGE = [
+    (5,),
+    (1, 4, 2),
+    (0, 1, 0.1),
+    (-1.0, 1.0, 0.3),
+    (1.5,),
+    (10, 0, -3),
+    (0, 10, 3),
+    (2.5, 7),
+    (0, 1e-3, 1e-4),
+    (10, 0),
+    (0, 10, 0),
+    (5, 5),
+]
 
 
 @pytest.mark.parametrize("args", ARANGE)
@@ -143,21 +186,42 @@ def test_arange(args):
     _run(lambda lib: lib.arange(*args, dtype=lib.float64))
 
 
-@pytest.mark.parametrize("args,dtype", [
-    ((0, float("inf"), 2), None), ((-float("inf"), 1, 2), None), ((1.5, float("nan")), None),
-    ((0, float("inf"), 0.5), "int64"), ((0, float("nan"), 0), None), ((0, 5, float("nan")), None),
-    ((0, 5, float("inf")), None), ((0, 5, -float("inf")), None), ((0, 2**62, 1e-3), None),
-    ((0, 1e30, 1e-30), "int64"), ((0, 10, 0.5), "int64"), ((5, 0, 0.5), "int64"), ((0, 10, 0.5), "int32"),
-    ((0, 10, 0.5), "uint8"), ((3,), "bool"),
-], ids=str)
+@pytest.mark.parametrize(
+    "args,dtype",
+    [
+        ((0, float("inf"), 2), None),
+        ((-float("inf"), 1, 2), None),
+        ((1.5, float("nan")), None),
+        ((0, float("inf"), 0.5), "int64"),
+        ((0, float("nan"), 0), None),
+        ((0, 5, float("nan")), None),
+        ((0, 5, float("inf")), None),
+        ((0, 5, -float("inf")), None),
+        ((0, 2**62, 1e-3), None),
+        ((0, 1e30, 1e-30), "int64"),
+        ((0, 10, 0.5), "int64"),
+        ((5, 0, 0.5), "int64"),
+        ((0, 10, 0.5), "int32"),
+        ((0, 10, 0.5), "uint8"),
+        ((3,), "bool"),
+    ],
+    ids=str,
+)
 def test_arange_bounds_checks(args, dtype):
     """ATen's arange checks in its order: nonzero step (NaN is not), finite bounds ("unsupported
     range: 0 -> inf"), step sign, int64 conversion, the int64 path's ValueError for a step that
     truncates to 0, the size overflow check; no bool kernel."""
-    both(lambda lib: lib.arange(*args, dtype=None if dtype is None else getattr(lib, dtype)), check_message=True)
+    both(
+        lambda lib: lib.arange(*args, dtype=None if dtype is None else getattr(lib, dtype)),
+        check_message=True,
+    )
     if dtype in (None, "int64"):
-        both(lambda lib: lib.arange(*args, out=lib.empty(0, dtype=lib.float32 if dtype is None else lib.int64)),
-             check_message=True)
+        both(
+            lambda lib: lib.arange(
+                *args, out=lib.empty(0, dtype=lib.float32 if dtype is None else lib.int64)
+            ),
+            check_message=True,
+        )
 
 
 def test_arange_tensor_args_and_int_dtype():
@@ -166,7 +230,16 @@ def test_arange_tensor_args_and_int_dtype():
     _run(lambda lib: lib.arange(0.5, 5, dtype=lib.int32))
 
 
-LINSPACE = [(0, 1, 5), (0, 10, 5), (-3.5, 7.25, 11), (1, 1, 3), (0, 1, 1), (0, 1, 0), (5, -5, 33), (0, 1, 100)]
+LINSPACE = [
+    (0, 1, 5),
+    (0, 10, 5),
+    (-3.5, 7.25, 11),
+    (1, 1, 3),
+    (0, 1, 1),
+    (0, 1, 0),
+    (5, -5, 33),
+    (0, 1, 100),
+]
 
 
 @pytest.mark.parametrize("args", LINSPACE)
@@ -193,13 +266,16 @@ def test_eye_and_scalar_tensor():
     _run(lambda lib: lib.scalar_tensor(True))
 
 
-@pytest.mark.parametrize("make", [
-    lambda lib: lib.ones(3, 4),
-    lambda lib: lib.ones(3, 4).t(),
-    lambda lib: lib.ones(3, 4)[:, ::2],
-    lambda lib: lib.ones(2, 3, 4).permute(2, 0, 1),
-    lambda lib: lib.ones(3, 1).expand(3, 4),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.ones(3, 4),
+        lambda lib: lib.ones(3, 4).t(),
+        lambda lib: lib.ones(3, 4)[:, ::2],
+        lambda lib: lib.ones(2, 3, 4).permute(2, 0, 1),
+        lambda lib: lib.ones(3, 1).expand(3, 4),
+    ],
+)
 @pytest.mark.parametrize("name", ["zeros_like", "ones_like", "empty_like"])
 def test_like_preserves_strides(make, name):
     th = getattr(torch, name)(make(torch))
@@ -238,15 +314,31 @@ def test_out_argument():
     assert out.tolist() == [0, 1, 2, 3]
 
 
-@pytest.mark.parametrize("size,layout", [
-    ((2, 3, 4), (2, 0, 1)), ((2, 0, 4), (1, 2, 0)), ((), ()), ((1, 3, 5), (0, 1, 2)),
-    ((2,), (0, 1)), ((2,), (3,)), ((2, 3), (0, 0)), ((2, 3), (-1, 0)),
-])
+@pytest.mark.parametrize(
+    "size,layout",
+    [
+        ((2, 3, 4), (2, 0, 1)),
+        ((2, 0, 4), (1, 2, 0)),
+        ((), ()),
+        ((1, 3, 5), (0, 1, 2)),
+        ((2,), (0, 1)),
+        ((2,), (3,)),
+        ((2, 3), (0, 0)),
+        ((2, 3), (-1, 0)),
+    ],
+)
 def test_empty_permuted(size, layout):
-    both(lambda lib: (lambda t: (t.shape, t.stride(), t.dtype))(lib.empty_permuted(size, layout, dtype=lib.float64)),
-         check_message=True)
-    both(lambda lib: lib.empty_permuted(size, layout, requires_grad=True).requires_grad) if len(size) == len(layout) \
-        and len(set(layout)) == len(layout) and all(0 <= d < len(size) for d in layout) else None
+    both(
+        lambda lib: (lambda t: (t.shape, t.stride(), t.dtype))(
+            lib.empty_permuted(size, layout, dtype=lib.float64)
+        ),
+        check_message=True,
+    )
+    both(lambda lib: lib.empty_permuted(size, layout, requires_grad=True).requires_grad) if len(
+        size
+    ) == len(layout) and len(set(layout)) == len(layout) and all(
+        0 <= d < len(size) for d in layout
+    ) else None
 
 
 def test_zero_function():
@@ -259,10 +351,19 @@ def test_zero_function():
 
 
 @pytest.mark.parametrize("name", ["linspace", "logspace"])
-@pytest.mark.parametrize("args", [
-    (0, 3, 1.0), (0, 3, True), (0, 3, -1), (0, 3, 4), (torch.tensor([1.0, 2.0]), 1, 3), (0, torch.tensor([2.0]), 3),
-    (torch.tensor(1.0), 3, 4), (0, 3, torch.tensor(2)),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        (0, 3, 1.0),
+        (0, 3, True),
+        (0, 3, -1),
+        (0, 3, 4),
+        (torch.tensor([1.0, 2.0]), 1, 3),
+        (0, torch.tensor([2.0]), 3),
+        (torch.tensor(1.0), 3, 4),
+        (0, 3, torch.tensor(2)),
+    ],
+)
 def test_space_argument_errors(name, args):
     both(lambda lib, *a: getattr(lib, name)(*a), *args, check_message=True)
     if name == "logspace":

@@ -4,12 +4,24 @@ import itertools
 
 import pytest
 import torch
-
-import torchjax
 from _compare import dtype_th, dtype_tj
 
-CORE = [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,
-        torch.bfloat16, torch.float32, torch.float64, torch.complex64, torch.complex128]
+import torchjax
+
+CORE = [
+    torch.bool,
+    torch.uint8,
+    torch.int8,
+    torch.int16,
+    torch.int32,
+    torch.int64,
+    torch.float16,
+    torch.bfloat16,
+    torch.float32,
+    torch.float64,
+    torch.complex64,
+    torch.complex128,
+]
 ALL = CORE + [torch.uint16, torch.uint32, torch.uint64, torch.float8_e4m3fn, torch.float8_e5m2]
 
 
@@ -51,7 +63,13 @@ SCALAR_DTS = [torch.bool, torch.int64, torch.float64, torch.complex128]
 
 def _cases():
     out = []
-    for ka, kb in [("dim", "dim"), ("dim", "zero"), ("zero", "zero"), ("dim", "scalar"), ("zero", "scalar")]:
+    for ka, kb in [
+        ("dim", "dim"),
+        ("dim", "zero"),
+        ("zero", "zero"),
+        ("dim", "scalar"),
+        ("zero", "scalar"),
+    ]:
         da = CORE
         db = SCALAR_DTS if kb == "scalar" else CORE
         for a in da:

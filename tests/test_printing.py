@@ -1,7 +1,6 @@
 """repr/str of tensors: the same text as torch prints."""
 
 import pytest
-
 from _compare import assert_same_output
 
 CASES = [
@@ -49,10 +48,19 @@ def test_print_matches_torch(code):
     assert_same_output(code)
 
 
-@pytest.mark.parametrize("opts", [
-    "precision=2", "threshold=5", "edgeitems=1, threshold=5", "linewidth=30", "sci_mode=True",
-    "sci_mode=False", "profile='short'", "profile='full'",
-])
+@pytest.mark.parametrize(
+    "opts",
+    [
+        "precision=2",
+        "threshold=5",
+        "edgeitems=1, threshold=5",
+        "linewidth=30",
+        "sci_mode=True",
+        "sci_mode=False",
+        "profile='short'",
+        "profile='full'",
+    ],
+)
 def test_printoptions_match_torch(opts):
     assert_same_output(
         f"torch.set_printoptions({opts})\n"

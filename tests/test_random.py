@@ -82,7 +82,9 @@ def test_generator_pickle_clone_deepcopy():
     tj.randn(3, generator=g)
     for h in (pickle.loads(pickle.dumps(g)), g.clone_state(), copy.deepcopy(g)):
         assert h.initial_seed() == 11
-        np.testing.assert_array_equal(tj.randn(5, generator=h).numpy(), tj.randn(5, generator=g.clone_state()).numpy())
+        np.testing.assert_array_equal(
+            tj.randn(5, generator=h).numpy(), tj.randn(5, generator=g.clone_state()).numpy()
+        )
 
 
 def test_fork_rng_restores():
@@ -163,7 +165,12 @@ def test_fma_emulation_is_correctly_rounded():
     ref = np.array([float(Fraction(x) * Fraction(y) + Fraction(z)) for x, y, z in zip(a, b, c)])
     np.testing.assert_array_equal(G.fma64(a, b, c), ref)
     a32, b32, c32 = (x.astype(np.float32) for x in (a, b, c))
-    ref32 = np.array([np.float32(float(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)))) for x, y, z in zip(a32, b32, c32)])
+    ref32 = np.array(
+        [
+            np.float32(float(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z))))
+            for x, y, z in zip(a32, b32, c32)
+        ]
+    )
     np.testing.assert_array_equal(G.fma32(a32, b32, c32), ref32)
 
 
@@ -207,7 +214,9 @@ def test_vectorised_fisher_yates_equals_loops(n):
             zm = (n - 1 - np.arange(n - 1)).astype(np.int64)
             np.testing.assert_array_equal(R._fisher_yates_forward(zm, n), _fy_forward_loop(zm, n))
         zi2 = np.arange(n)
-        np.testing.assert_array_equal(R._fisher_yates_inside_out(zi2, n), _fy_inside_out_loop(zi2, n))
+        np.testing.assert_array_equal(
+            R._fisher_yates_inside_out(zi2, n), _fy_inside_out_loop(zi2, n)
+        )
 
 
 def test_randperm_large_path_consumes_random64(monkeypatch):
@@ -248,7 +257,9 @@ def test_traced_generation_uses_installed_key():
     a2, *_ = step(jax.random.wrap_key_data(kd))
     assert a1.shape == (4,) and b1.shape == (2, 3) and c1.dtype == jnp.int64 and p1.shape == (6,)
     assert ((0 <= np.asarray(a1)) & (np.asarray(a1) < 1)).all()
-    assert not np.array_equal(np.asarray(a1), np.asarray(a2))  # a fresh key each call, never a constant
+    assert not np.array_equal(
+        np.asarray(a1), np.asarray(a2)
+    )  # a fresh key each call, never a constant
     assert sorted(np.asarray(p1).tolist()) == list(range(6))
 
 
@@ -271,9 +282,21 @@ def test_multinomial_out_dtype():
     from _compare import both
 
     for out_dt in ("float64", "int32"):
-        both(lambda L, out_dt=out_dt: L.multinomial(L.tensor([[0.2, 0.8]], dtype=L.float64), 2,
-                                                   out=L.empty(1, 2, dtype=getattr(L, out_dt))), check_message=True)
-    both(lambda L: L.multinomial(L.tensor([1, 2]), 1, out=L.empty(1, dtype=L.float64)), check_message=True)
-    both(lambda L: L.multinomial(L.tensor([0.5, 0.5]), 0, out=L.empty(1, dtype=L.float64)), check_message=True)
+        both(
+            lambda L, out_dt=out_dt: L.multinomial(
+                L.tensor([[0.2, 0.8]], dtype=L.float64),
+                2,
+                out=L.empty(1, 2, dtype=getattr(L, out_dt)),
+            ),
+            check_message=True,
+        )
+    both(
+        lambda L: L.multinomial(L.tensor([1, 2]), 1, out=L.empty(1, dtype=L.float64)),
+        check_message=True,
+    )
+    both(
+        lambda L: L.multinomial(L.tensor([0.5, 0.5]), 0, out=L.empty(1, dtype=L.float64)),
+        check_message=True,
+    )
     r = tj.multinomial(tj.tensor([0.2, 0.8]), 3, True, out=tj.empty(0, dtype=tj.int64))
     assert r.shape == (3,) and r.dtype is tj.int64

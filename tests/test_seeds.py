@@ -6,7 +6,6 @@ and are tested there; the autograd tutorial snippets of seed 004 are in tests/au
 """
 
 import pytest
-
 from _compare import assert_same_output
 
 SEED_000 = {

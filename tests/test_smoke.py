@@ -1,5 +1,6 @@
-import torchjax as torch
 from _compare import both
+
+import torchjax as torch
 
 
 def test_view_shares_storage():

@@ -9,9 +9,9 @@ import textwrap
 import numpy as np
 import pytest
 import torch
+from _compare import assert_same, assert_same_output, both, to_tj
 
 import torchjax
-from _compare import assert_same, assert_same_output, both, to_tj
 
 # ------------------------------------------------------------------ aliasing through views
 
@@ -50,7 +50,13 @@ def test_aliasing_matches_torch(code):
 def test_views_share_storage_pointers():
     x = torchjax.arange(12.0).reshape(3, 4)
     y = torch.arange(12.0).reshape(3, 4)
-    for f in (lambda t: t[1], lambda t: t[:, 2], lambda t: t.t(), lambda t: t.view(12), lambda t: t[1:, 1:]):
+    for f in (
+        lambda t: t[1],
+        lambda t: t[:, 2],
+        lambda t: t.t(),
+        lambda t: t.view(12),
+        lambda t: t[1:, 1:],
+    ):
         vx, vy = f(x), f(y)
         assert vx.untyped_storage().data_ptr() == x.untyped_storage().data_ptr()
         assert vx.data_ptr() - x.data_ptr() == vy.data_ptr() - y.data_ptr()
@@ -63,8 +69,16 @@ def test_views_share_storage_pointers():
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.int64, torch.bool, torch.float16])
 def test_element_size_and_storage_bytes(dtype):
-    both(lambda lib, t: (t.element_size(), t.nbytes, t.itemsize, t.untyped_storage().nbytes(), t.numel()),
-         torch.zeros(3, 5, dtype=dtype))
+    both(
+        lambda lib, t: (
+            t.element_size(),
+            t.nbytes,
+            t.itemsize,
+            t.untyped_storage().nbytes(),
+            t.numel(),
+        ),
+        torch.zeros(3, 5, dtype=dtype),
+    )
 
 
 def test_version_counter():
@@ -168,7 +182,14 @@ def test_size_object():
     both(lambda lib: lib.ones(2, 3).shape == (2, 3))
     both(lambda lib: lib.ones(2, 3).size(-1))
     both(lambda lib: lib.ones(2, 3).size(2))
-    both(lambda lib: (lib.ones(2, 3).dim(), lib.ones(2, 3).ndim, lib.ones(2, 3).numel(), lib.ones(2, 3).nelement()))
+    both(
+        lambda lib: (
+            lib.ones(2, 3).dim(),
+            lib.ones(2, 3).ndim,
+            lib.ones(2, 3).numel(),
+            lib.ones(2, 3).nelement(),
+        )
+    )
 
 
 # ------------------------------------------------------------------ Python operators and promotion
@@ -187,28 +208,61 @@ OPERANDS = {
     "bool_s": lambda lib: True,
 }
 BINOPS = {
-    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "truediv": operator.truediv,
-    "floordiv": operator.floordiv, "mod": operator.mod, "pow": operator.pow, "and": operator.and_,
-    "or": operator.or_, "xor": operator.xor, "lt": operator.lt, "eq": operator.eq, "ne": operator.ne,
-    "ge": operator.ge, "lshift": operator.lshift, "rshift": operator.rshift,
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "truediv": operator.truediv,
+    "floordiv": operator.floordiv,
+    "mod": operator.mod,
+    "pow": operator.pow,
+    "and": operator.and_,
+    "or": operator.or_,
+    "xor": operator.xor,
+    "lt": operator.lt,
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "ge": operator.ge,
+    "lshift": operator.lshift,
+    "rshift": operator.rshift,
 }
-PAIRS = [(a, b) for a, b in itertools.product(OPERANDS, OPERANDS)
-         if not (a in ("int", "float", "bool_s") and b in ("int", "float", "bool_s"))]
+PAIRS = [
+    (a, b)
+    for a, b in itertools.product(OPERANDS, OPERANDS)
+    if not (a in ("int", "float", "bool_s") and b in ("int", "float", "bool_s"))
+]
 
 
 @pytest.mark.parametrize("opname", list(BINOPS))
 @pytest.mark.parametrize("a,b", PAIRS)
 def test_binary_operators_match_torch(opname, a, b):
     f = BINOPS[opname]
-    if opname in ("floordiv", "mod") and b in ("i64", "i32", "u8", "bool", "i64_0d", "int", "bool_s"):
+    if opname in ("floordiv", "mod") and b in (
+        "i64",
+        "i32",
+        "u8",
+        "bool",
+        "i64_0d",
+        "int",
+        "bool_s",
+    ):
         # keep divisors nonzero: integer division by zero raises (tested separately)
         pass
     both(lambda lib: f(OPERANDS[a](lib), OPERANDS[b](lib)), equal_nan=True)
 
 
 @pytest.mark.parametrize("opname", ["iadd", "isub", "imul", "itruediv", "ifloordiv"])
-@pytest.mark.parametrize("a,b", [("f32", "i64"), ("i64", "f32"), ("i64", "float"), ("f16_0d", "f32"),
-                                 ("u8", "int"), ("i32", "i64"), ("f32", "float")])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("f32", "i64"),
+        ("i64", "f32"),
+        ("i64", "float"),
+        ("f16_0d", "f32"),
+        ("u8", "int"),
+        ("i32", "i64"),
+        ("f32", "float"),
+    ],
+)
 def test_inplace_operators_match_torch(opname, a, b):
     f = getattr(operator, opname)
 

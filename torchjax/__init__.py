@@ -33,7 +33,11 @@ from . import autograd
 from .autograd import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )  # fmt: skip
-from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled
+from .autograd.anomaly_mode import (
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_anomaly_enabled,
+)
 from . import func
 from .func import vmap
 from ._generator import Generator, default_generator
@@ -44,6 +48,7 @@ from ._ops._registry import namespaces as _namespaces, return_types
 
 globals().update({k: v for k, v in vars(_namespaces[""]).items() if not k.startswith("__")})
 from . import linalg, fft, special, nn, cuda  # noqa: E402  (namespaces filled by _ops)
+
 globals().update(_LEGACY)
 
 inf = _math.inf

@@ -16,7 +16,6 @@ import numbers
 import warnings
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from . import _device as Dev
@@ -107,7 +106,11 @@ def _infer_host(data):
     if isinstance(data, str):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if isinstance(data, numbers.Number):
-        return _infer_host(complex(data) if isinstance(data, numbers.Complex) and not isinstance(data, numbers.Real) else float(data))
+        return _infer_host(
+            complex(data)
+            if isinstance(data, numbers.Complex) and not isinstance(data, numbers.Real)
+            else float(data)
+        )
     raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
 
 
@@ -165,14 +168,23 @@ def _slow_sequence(data):
         if not isinstance(x, (list, tuple)) and not (isinstance(x, Tensor) and x.dim() > 0):
             raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
         if len(x) != shape[dim]:
-            raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(x)})")
+            raise ValueError(
+                f"expected sequence of length {shape[dim]} at dim {dim} (got {len(x)})"
+            )
         for e in x:
             walk(e, dim + 1)
 
     walk(data, 0)
     cat = max(cats) if cats else D._FLOAT
-    dt = {D._BOOL: D.bool, D._INT: D.int64, D._FLOAT: D.get_default_dtype(), D._COMPLEX: D.default_complex()}[cat]
-    npdt = {D._BOOL: np.bool_, D._INT: np.int64, D._FLOAT: np.float64, D._COMPLEX: np.complex128}[cat]
+    dt = {
+        D._BOOL: D.bool,
+        D._INT: D.int64,
+        D._FLOAT: D.get_default_dtype(),
+        D._COMPLEX: D.default_complex(),
+    }[cat]
+    npdt = {D._BOOL: np.bool_, D._INT: np.int64, D._FLOAT: np.float64, D._COMPLEX: np.complex128}[
+        cat
+    ]
     a = np.array(flat, dtype=npdt).reshape(shape) if flat else np.zeros(shape, npdt)
     return a, dt
 
@@ -180,7 +192,9 @@ def _slow_sequence(data):
 _NO_DATA = object()
 
 
-def tensor(data=_NO_DATA, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+def tensor(
+    data=_NO_DATA, *, dtype=None, device=None, requires_grad=False, pin_memory=False
+) -> Tensor:
     """torch.tensor: always copies ``data``; Python data gets torch's dtype inference."""
     if data is _NO_DATA:
         raise TypeError('tensor() missing 1 required positional arguments: "data"')
@@ -205,7 +219,9 @@ def tensor(data=_NO_DATA, *, dtype=None, device=None, requires_grad=False, pin_m
 def as_tensor(data, dtype=None, device=None) -> Tensor:
     """torch.as_tensor: returns ``data`` itself when it is a tensor of the right dtype and device."""
     if isinstance(data, Tensor):
-        if (dtype is None or dtype is data.dtype) and (device is None or Dev.canonical(device) == data.device):
+        if (dtype is None or dtype is data.dtype) and (
+            device is None or Dev.canonical(device) == data.device
+        ):
             return data
         return data.to(dtype=dtype or data.dtype, device=device or data.device)
     host, inferred = _infer_host(data)
@@ -219,7 +235,12 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> 
     """torch.asarray."""
     if isinstance(obj, Tensor):
         t = obj
-        if dtype is not None and dtype is not t.dtype or device is not None and Dev.canonical(device) != t.device:
+        if (
+            dtype is not None
+            and dtype is not t.dtype
+            or device is not None
+            and Dev.canonical(device) != t.device
+        ):
             t = t.to(dtype=dtype or t.dtype, device=device or t.device)
         elif copy:
             t = t.clone()
@@ -299,8 +320,10 @@ def legacy_new(cls, dtype, args, kwargs, strict=False):
             raise TypeError(f"expected {dtype._scalar_name} (got {src.dtype._scalar_name})")
         # an alias of the same storage, as torch's legacy constructor returns
         t = src.detach()
-    elif len(args) == 1 and isinstance(args[0], Size) or all(
-        isinstance(a, builtins.int) and not isinstance(a, builtins.bool) for a in args
+    elif (
+        len(args) == 1
+        and isinstance(args[0], Size)
+        or all(isinstance(a, builtins.int) and not isinstance(a, builtins.bool) for a in args)
     ):
         shape = tuple(args[0]) if isinstance(args[0], Size) else tuple(args)
         t = from_host(np.zeros(shape, dtype._np), dtype, device)
@@ -311,7 +334,9 @@ def legacy_new(cls, dtype, args, kwargs, strict=False):
         host, _ = _infer_host(data)
         t = from_host(host, dtype, device)
     else:
-        raise TypeError(f"new() received an invalid combination of arguments - got ({_argdesc(args, {})})")
+        raise TypeError(
+            f"new() received an invalid combination of arguments - got ({_argdesc(args, {})})"
+        )
     if cls is not Tensor and not isinstance(t, cls):
         n = object.__new__(cls)
         n._adopt(t)

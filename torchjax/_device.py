@@ -28,21 +28,27 @@ class device:
         if isinstance(type, int):
             raise RuntimeError("Cannot access accelerator device when none is available.")
         if not isinstance(type, str):
-            raise TypeError(f"device() received an invalid combination of arguments - got ({_tn(type)})")
+            raise TypeError(
+                f"device() received an invalid combination of arguments - got ({_tn(type)})"
+            )
         s = type.strip()
         name, _, idx = s.partition(":")
         if name not in _ACCEPTED:
             raise RuntimeError(
-                "Expected one of " + ", ".join(_KNOWN) + f" device type at start of device string: {s}"
+                "Expected one of "
+                + ", ".join(_KNOWN)
+                + f" device type at start of device string: {s}"
             )
         if idx:
             if index is not None:
-                raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {s}")
+                raise RuntimeError(
+                    f"type (string) must not include an index because index was passed explicitly: {s}"
+                )
             if not idx.isdigit():
                 raise RuntimeError(f"Invalid device string: '{s}'")
             index = int(idx)
         if index is not None and index < 0:
-            raise RuntimeError(f"Device index must not be negative")
+            raise RuntimeError("Device index must not be negative")
         self.type = name
         self.index = index
 
@@ -77,7 +83,7 @@ def _tn(x):
 CPU = device("cpu")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _platform_devices(platform: str):
     try:
         return tuple(jax.devices(platform))
@@ -124,7 +130,9 @@ def to_jax(d: device):
     i = d.index or 0
     if i >= len(devs):
         raise RuntimeError(
-            "CUDA error: invalid device ordinal" if t == "cuda" else f"{t} device {i} is not available"
+            "CUDA error: invalid device ordinal"
+            if t == "cuda"
+            else f"{t} device {i} is not available"
         )
     return devs[i]
 

@@ -109,12 +109,52 @@ float16 = _mk("float16", "Half", "HalfTensor", "f16", np.float16, _FLOAT, 1, Tru
 bfloat16 = _mk("bfloat16", "BFloat16", "BFloat16Tensor", "bf16", jnp.bfloat16, _FLOAT, 1, True)
 float32 = _mk("float32", "Float", "FloatTensor", "f32", np.float32, _FLOAT, 2, True)
 float64 = _mk("float64", "Double", "DoubleTensor", "f64", np.float64, _FLOAT, 3, True)
-complex64 = _mk("complex64", "ComplexFloat", "ComplexFloatTensor", "c64", np.complex64, _COMPLEX, 2, True)
-complex128 = _mk("complex128", "ComplexDouble", "ComplexDoubleTensor", "c128", np.complex128, _COMPLEX, 3, True)
-float8_e4m3fn = _mk("float8_e4m3fn", "Float8_e4m3fn", "Float8_e4m3fnTensor", "f8e4m3fn", ml_dtypes.float8_e4m3fn, _FLOAT, 0, True)
-float8_e5m2 = _mk("float8_e5m2", "Float8_e5m2", "Float8_e5m2Tensor", "f8e5m2", ml_dtypes.float8_e5m2, _FLOAT, 0, True)
-float8_e4m3fnuz = _mk("float8_e4m3fnuz", "Float8_e4m3fnuz", "Float8_e4m3fnuzTensor", "f8e4m3fnuz", ml_dtypes.float8_e4m3fnuz, _FLOAT, 0, True)
-float8_e5m2fnuz = _mk("float8_e5m2fnuz", "Float8_e5m2fnuz", "Float8_e5m2fnuzTensor", "f8e5m2fnuz", ml_dtypes.float8_e5m2fnuz, _FLOAT, 0, True)
+complex64 = _mk(
+    "complex64", "ComplexFloat", "ComplexFloatTensor", "c64", np.complex64, _COMPLEX, 2, True
+)
+complex128 = _mk(
+    "complex128", "ComplexDouble", "ComplexDoubleTensor", "c128", np.complex128, _COMPLEX, 3, True
+)
+float8_e4m3fn = _mk(
+    "float8_e4m3fn",
+    "Float8_e4m3fn",
+    "Float8_e4m3fnTensor",
+    "f8e4m3fn",
+    ml_dtypes.float8_e4m3fn,
+    _FLOAT,
+    0,
+    True,
+)
+float8_e5m2 = _mk(
+    "float8_e5m2",
+    "Float8_e5m2",
+    "Float8_e5m2Tensor",
+    "f8e5m2",
+    ml_dtypes.float8_e5m2,
+    _FLOAT,
+    0,
+    True,
+)
+float8_e4m3fnuz = _mk(
+    "float8_e4m3fnuz",
+    "Float8_e4m3fnuz",
+    "Float8_e4m3fnuzTensor",
+    "f8e4m3fnuz",
+    ml_dtypes.float8_e4m3fnuz,
+    _FLOAT,
+    0,
+    True,
+)
+float8_e5m2fnuz = _mk(
+    "float8_e5m2fnuz",
+    "Float8_e5m2fnuz",
+    "Float8_e5m2fnuzTensor",
+    "f8e5m2fnuz",
+    ml_dtypes.float8_e5m2fnuz,
+    _FLOAT,
+    0,
+    True,
+)
 
 # torch's aliases
 half = float16
@@ -175,7 +215,7 @@ def set_default_dtype(d: dtype) -> None:
         raise TypeError(
             "only floating-point types are supported as the default type"
             if isinstance(d, dtype)
-            else f"invalid dtype object: only floating-point types are supported as the default type"
+            else "invalid dtype object: only floating-point types are supported as the default type"
         )
     _state.default = d
 
@@ -337,7 +377,9 @@ class finfo:
         if d._cat == _COMPLEX:
             d = d.to_real()
         if d._cat != _FLOAT:
-            raise TypeError(f"torch.finfo() requires a floating point input type. Use torch.iinfo to handle '{d}'")
+            raise TypeError(
+                f"torch.finfo() requires a floating point input type. Use torch.iinfo to handle '{d}'"
+            )
         info = ml_dtypes.finfo(d._np)
         self.bits = d.itemsize * 8
         self.eps = builtins.float(info.eps)
@@ -367,7 +409,9 @@ class iinfo:
 
     def __init__(self, type: dtype):  # noqa: A002
         if type._cat not in (_INT, _BOOL):
-            raise TypeError(f"torch.iinfo() requires an integer input type. Use torch.finfo to handle '{type}'")
+            raise TypeError(
+                f"torch.iinfo() requires an integer input type. Use torch.finfo to handle '{type}'"
+            )
         info = np.iinfo(type._np) if type is not bool else None
         self.bits = type.itemsize * 8
         self.max = builtins.int(info.max) if info else 1

@@ -77,7 +77,9 @@ def _round_to_odd(v, err):
 
 def fma64(a, b, c) -> np.ndarray:
     """Correctly rounded ``a * b + c`` in float64 (Boldo-Melquiond emulation with round-to-odd)."""
-    a, b, c = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(b, np.float64), np.asarray(c, np.float64))
+    a, b, c = np.broadcast_arrays(
+        np.asarray(a, np.float64), np.asarray(b, np.float64), np.asarray(c, np.float64)
+    )
     with np.errstate(over="ignore", invalid="ignore"):
         uh, ul = _two_prod(a, b)
         th, tl = _two_sum(c, uh)
@@ -210,7 +212,12 @@ def _box_muller_16_f32(d, mean, std):
     d = d.reshape(-1, 16)
     step = 1 << 13
     if d.shape[0] > step:
-        return np.concatenate([_box_muller_16_f32_rows(d[i : i + step], mean, std) for i in range(0, d.shape[0], step)])
+        return np.concatenate(
+            [
+                _box_muller_16_f32_rows(d[i : i + step], mean, std)
+                for i in range(0, d.shape[0], step)
+            ]
+        )
     return _box_muller_16_f32_rows(d, mean, std)
 
 
@@ -287,7 +294,9 @@ class Generator:
 
     def seed(self) -> int:
         """Seed from the OS's entropy (64 bits); returns the seed."""
-        s = int.from_bytes(np.random.SeedSequence().generate_state(2, np.uint32).tobytes(), "little")
+        s = int.from_bytes(
+            np.random.SeedSequence().generate_state(2, np.uint32).tobytes(), "little"
+        )
         self.manual_seed(s)
         return s
 
@@ -352,9 +361,7 @@ class Generator:
 
         if isinstance(new_state, Tensor):
             if new_state.dtype._np != np.uint8:
-                raise TypeError(
-                    f"expected a torch.ByteTensor, but got {new_state.type()}"
-                )
+                raise TypeError(f"expected a torch.ByteTensor, but got {new_state.type()}")
             raw = np.asarray(new_state.detach().numpy(), np.uint8).tobytes()
         elif hasattr(new_state, "numpy"):  # a real torch tensor (tests, interop)
             raw = np.asarray(new_state.numpy(), np.uint8).tobytes()

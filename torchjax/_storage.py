@@ -61,7 +61,9 @@ class Storage:
         """
         a = self.array
         if dtype is not None and dtype != a.dtype:
-            return strided_read(reinterpret(a.reshape(-1), dtype), tuple(shape), tuple(stride), offset)
+            return strided_read(
+                reinterpret(a.reshape(-1), dtype), tuple(shape), tuple(stride), offset
+            )
         if offset == 0 and math.prod(shape) == self.size and _is_contiguous(shape, stride):
             return a if a.shape == shape else a.reshape(shape)
         return strided_read(a, tuple(shape), tuple(stride), offset)
@@ -167,7 +169,11 @@ def _segment(flat, start, length):
 
 
 def _block_index(kept):
-    block = (kept[0][1],) + tuple(kept[j - 1][2] // kept[j][2] for j in range(1, len(kept))) + (kept[-1][2],)
+    block = (
+        (kept[0][1],)
+        + tuple(kept[j - 1][2] // kept[j][2] for j in range(1, len(kept)))
+        + (kept[-1][2],)
+    )
     index = (slice(None),) + tuple(slice(0, kept[j][1]) for j in range(1, len(kept))) + (0,)
     return block, index
 

@@ -20,7 +20,6 @@ import numpy as np
 
 from . import _dtype as D
 from . import _storage as S
-from ._device import device as _device_cls
 from ._device import from_jax as _device_from_jax
 from ._size import Size
 from .autograd import grad_mode
@@ -68,7 +67,9 @@ class UntypedStorage:
         return id(self._s)
 
     def __repr__(self):
-        return f" [torchjax.UntypedStorage(device={_storage_device(self._s)}) of size {self.size()}]"
+        return (
+            f" [torchjax.UntypedStorage(device={_storage_device(self._s)}) of size {self.size()}]"
+        )
 
 
 _storage_ptrs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -245,7 +246,11 @@ class Tensor:
         return self._offset
 
     def is_contiguous(self, memory_format=None) -> bool:
-        if memory_format is None or memory_format.name == "contiguous_format" or memory_format.name == "preserve_format":
+        if (
+            memory_format is None
+            or memory_format.name == "contiguous_format"
+            or memory_format.name == "preserve_format"
+        ):
             return self._stride_ is None or S.is_contiguous(self._shape, self._stride_)
         from ._memory_format import is_contiguous_as
 
@@ -360,7 +365,9 @@ class Tensor:
         if requires_grad and not (self._dtype.is_floating_point or self._dtype.is_complex):
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if requires_grad and self._is_inference and not grad_mode.state.inference:
-            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
+            raise RuntimeError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
+            )
         self._requires_grad = builtins.bool(requires_grad)
         return self
 
@@ -444,7 +451,9 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
-            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
         from .autograd.graph import RemovableHandle, hook_dict
 
         if self._post_acc_hooks is None:
@@ -589,7 +598,9 @@ class Tensor:
         return id(self)
 
     def __contains__(self, element):
-        if isinstance(element, (Tensor, builtins.int, builtins.float, builtins.bool, builtins.complex)):
+        if isinstance(
+            element, (Tensor, builtins.int, builtins.float, builtins.bool, builtins.complex)
+        ):
             return builtins.bool((self == element).any().item())
         raise RuntimeError(
             f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}."
@@ -626,7 +637,11 @@ class Tensor:
         with grad_mode.no_grad():
             new = self.clone()
         if type(self) is not Tensor:
-            new = type(self)._from_deepcopy(new, self) if hasattr(type(self), "_from_deepcopy") else new
+            new = (
+                type(self)._from_deepcopy(new, self)
+                if hasattr(type(self), "_from_deepcopy")
+                else new
+            )
         new._requires_grad = self._requires_grad
         if self._grad is not None:
             new._grad = copy.deepcopy(self._grad, memo)
@@ -644,7 +659,11 @@ class Tensor:
     def cuda(self, device=None, non_blocking=False, memory_format=None):
         from ._device import device as dev
 
-        d = dev("cuda", device) if isinstance(device, builtins.int) or device is None else dev(device)
+        d = (
+            dev("cuda", device)
+            if isinstance(device, builtins.int) or device is None
+            else dev(device)
+        )
         return self.to(d)
 
     def type(self, dtype=None, non_blocking=False, **kwargs):
@@ -660,15 +679,26 @@ class Tensor:
                 raise ValueError(f"invalid type: '{dtype}'")
         return self.to(dtype)
 
-    def __torch_function__(self, *a, **k):  # pragma: no cover - torch subclass protocol not supported
+    def __torch_function__(
+        self, *a, **k
+    ):  # pragma: no cover - torch subclass protocol not supported
         return NotImplemented
 
 
 # C++ names torch prints for a dtype in the .grad assignment error
 _CPP_TYPE = {
-    "float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-    "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-    "bool": "bool", "complex64": "c10::complex<float>", "complex128": "c10::complex<double>",
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "bfloat16": "c10::BFloat16",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+    "complex64": "c10::complex<float>",
+    "complex128": "c10::complex<double>",
 }
 
 
@@ -692,7 +722,9 @@ def _wrap_dim(dim, ndim: int) -> int:
             raise TypeError(f"dim must be int, not {type(dim).__name__}")
     n = max(ndim, 1)
     if dim < -n or dim >= n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
     return dim + n if dim < 0 else dim
 
 
@@ -752,7 +784,12 @@ def _host_list(a: np.ndarray):
 
 
 def _to_py(a: np.ndarray):
-    if a.dtype == jnp.bfloat16 or a.dtype.kind == "V" or a.dtype.itemsize == 1 and a.dtype.kind == "f":
+    if (
+        a.dtype == jnp.bfloat16
+        or a.dtype.kind == "V"
+        or a.dtype.itemsize == 1
+        and a.dtype.kind == "f"
+    ):
         a = a.astype(np.float32)
     if a.dtype.kind == "f" and a.dtype.itemsize < 4:
         a = a.astype(np.float32)

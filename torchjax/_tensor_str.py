@@ -27,15 +27,32 @@ class _PrinterOptions:
 PRINT_OPTS = _PrinterOptions()
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+def set_printoptions(
+    precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
+):
     """torch.set_printoptions."""
     if profile is not None:
         if profile == "default":
-            PRINT_OPTS.precision, PRINT_OPTS.threshold, PRINT_OPTS.edgeitems, PRINT_OPTS.linewidth = 4, 1000, 3, 80
+            (
+                PRINT_OPTS.precision,
+                PRINT_OPTS.threshold,
+                PRINT_OPTS.edgeitems,
+                PRINT_OPTS.linewidth,
+            ) = 4, 1000, 3, 80
         elif profile == "short":
-            PRINT_OPTS.precision, PRINT_OPTS.threshold, PRINT_OPTS.edgeitems, PRINT_OPTS.linewidth = 2, 1000, 2, 80
+            (
+                PRINT_OPTS.precision,
+                PRINT_OPTS.threshold,
+                PRINT_OPTS.edgeitems,
+                PRINT_OPTS.linewidth,
+            ) = 2, 1000, 2, 80
         elif profile == "full":
-            PRINT_OPTS.precision, PRINT_OPTS.threshold, PRINT_OPTS.edgeitems, PRINT_OPTS.linewidth = 4, math.inf, 3, 80
+            (
+                PRINT_OPTS.precision,
+                PRINT_OPTS.threshold,
+                PRINT_OPTS.edgeitems,
+                PRINT_OPTS.linewidth,
+            ) = 4, math.inf, 3, 80
     if precision is not None:
         PRINT_OPTS.precision = precision
     if threshold is not None:
@@ -151,7 +168,11 @@ def _vector_str(a, indent, summarize, f1, f2):
     if summarize and not e:
         data = ["..."]
     elif summarize and a.shape[0] > 2 * e:
-        data = [_val_str(v, f1, f2) for v in _tolist(a[:e])] + [" ..."] + [_val_str(v, f1, f2) for v in _tolist(a[-e:])]
+        data = (
+            [_val_str(v, f1, f2) for v in _tolist(a[:e])]
+            + [" ..."]
+            + [_val_str(v, f1, f2) for v in _tolist(a[-e:])]
+        )
     else:
         data = [_val_str(v, f1, f2) for v in _tolist(a)]
     lines = [", ".join(data[i : i + per_line]) for i in range(0, len(data), per_line)]
@@ -170,10 +191,15 @@ def _str_with_formatter(a, indent, summarize, f1, f2):
         slices = (
             [_str_with_formatter(a[i], indent + 1, summarize, f1, f2) for i in range(e)]
             + ["..."]
-            + [_str_with_formatter(a[i], indent + 1, summarize, f1, f2) for i in range(a.shape[0] - e, a.shape[0])]
+            + [
+                _str_with_formatter(a[i], indent + 1, summarize, f1, f2)
+                for i in range(a.shape[0] - e, a.shape[0])
+            ]
         )
     else:
-        slices = [_str_with_formatter(a[i], indent + 1, summarize, f1, f2) for i in range(a.shape[0])]
+        slices = [
+            _str_with_formatter(a[i], indent + 1, summarize, f1, f2) for i in range(a.shape[0])
+        ]
     return "[" + ("," + "\n" * (dim - 1) + " " * (indent + 1)).join(slices) + "]"
 
 
@@ -232,7 +258,9 @@ def tensor_repr(t, tensor_contents=None) -> str:
     """repr/str of a tensor, as torch prints it."""
     from ._tensor import Tensor
 
-    is_plain = type(t) is Tensor or getattr(t, "_is_param", False) and type(t).__name__ == "Parameter"
+    is_plain = (
+        type(t) is Tensor or getattr(t, "_is_param", False) and type(t).__name__ == "Parameter"
+    )
     prefix = "tensor(" if is_plain else f"{type(t).__name__}("
     indent = len(prefix)
     suffixes = []

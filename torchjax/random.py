@@ -39,7 +39,9 @@ def set_rng_state(new_state) -> None:
 
 
 @contextlib.contextmanager
-def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="devices", device_type="cuda"):
+def fork_rng(
+    devices=None, enabled=True, _caller="fork_rng", _devices_kw="devices", device_type="cuda"
+):
     """torch.random.fork_rng: restore the CPU (and accelerator) generator state on exit.
 
     Accelerator generators are the same mt19937 generators here (see docs/random.md), so only
@@ -49,7 +51,9 @@ def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="device
         yield
         return
     if devices is not None and len(list(devices)) > 1:
-        warnings.warn(f"{_caller}: torchjax keeps one generator; {_devices_kw} is ignored", stacklevel=3)
+        warnings.warn(
+            f"{_caller}: torchjax keeps one generator; {_devices_kw} is ignored", stacklevel=3
+        )
     state = default_generator._state_bytes()
     try:
         yield

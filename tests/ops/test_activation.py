@@ -61,8 +61,20 @@ def test_grads_at_kinks(name, args, kw):
     grads(lambda t, x: getattr(F(t), name)(x, *args, **kw), KINKS)
 
 
-INPLACE = ["relu", "relu6", "leaky_relu", "elu", "selu", "celu", "silu", "mish", "hardtanh", "hardsigmoid",
-           "hardswish", "rrelu"]
+INPLACE = [
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "celu",
+    "silu",
+    "mish",
+    "hardtanh",
+    "hardsigmoid",
+    "hardswish",
+    "rrelu",
+]
 
 
 @pytest.mark.parametrize("name", INPLACE)
@@ -109,8 +121,24 @@ def test_torch_namespace_spellings():
     grads(lambda t, x: t.selu_(x * 1), KINKS)
     grads(lambda t, x: t.threshold_(x * 1, 0.5, 2.0), KINKS)
     grads(lambda t, x: (x * 1).relu_(), KINKS)
-    for n in ("relu", "relu_", "selu", "selu_", "celu", "celu_", "threshold", "threshold_", "rrelu", "rrelu_",
-              "hardshrink", "prelu", "softmax", "log_softmax", "cosine_similarity", "pairwise_distance"):
+    for n in (
+        "relu",
+        "relu_",
+        "selu",
+        "selu_",
+        "celu",
+        "celu_",
+        "threshold",
+        "threshold_",
+        "rrelu",
+        "rrelu_",
+        "hardshrink",
+        "prelu",
+        "softmax",
+        "log_softmax",
+        "cosine_similarity",
+        "pairwise_distance",
+    ):
         assert hasattr(torch, n) == hasattr(torchjax, n), n
         assert hasattr(torch.Tensor, n) == hasattr(torchjax.Tensor, n), n
 
@@ -145,7 +173,10 @@ def test_softmax_family(name):
     both(lambda t, a: getattr(F(t), name)(a, 1), (x * 3).long(), check_message=True)
     both(lambda t, a: getattr(F(t), name)(a, -1), (x * 3).long(), check_message=True)
     both(lambda t, a: getattr(F(t), name)(a, 1, dtype=t.float32), (x * 3).long())
-    both(lambda t, a: getattr(F(t), name)(a, 1), torch.tensor([[-float("inf"), -float("inf")], [0.0, 1.0]]))
+    both(
+        lambda t, a: getattr(F(t), name)(a, 1),
+        torch.tensor([[-float("inf"), -float("inf")], [0.0, 1.0]]),
+    )
     for a in (x, x[0], x[0, 0], torch.tensor(1.5)):
         with warnings.catch_warnings(record=True) as w_th:
             warnings.simplefilter("always")
@@ -194,8 +225,17 @@ def test_softmax_torch_and_tensor_forms():
     both(with_out, x)
 
 
-@pytest.mark.parametrize("kw", [{}, {"p": 1.0, "dim": 0}, {"p": float("inf"), "dim": -1}, {"p": 3.0, "dim": 1},
-                                {"p": 0.5, "dim": 1, "eps": 1.0}], ids=str)
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"p": 1.0, "dim": 0},
+        {"p": float("inf"), "dim": -1},
+        {"p": 3.0, "dim": 1},
+        {"p": 0.5, "dim": 1, "eps": 1.0},
+    ],
+    ids=str,
+)
 def test_normalize(kw):
     x = torch.tensor([[3.0, -4.0, 0.0], [0.0, 0.0, 0.0], [1.0, 1.0, -1.0]])
     both(lambda t, a: F(t).normalize(a, **kw), x)
@@ -224,29 +264,46 @@ def test_cosine_similarity(dim):
     both(lambda t, a, b: F(t).cosine_similarity(a, b, dim=dim), a, b)
     both(lambda t, a, b: t.cosine_similarity(a, b, dim, 1e-3), a.double(), b)
     both(lambda t, a, b: F(t).cosine_similarity(a, b, dim=dim), a, b[0])
-    grads(lambda t, x, y: F(t).cosine_similarity(x.reshape(3, 3), y.reshape(3, 3), dim=dim),
-          [1.0, 2.0, 3.0, 0.0, 0.0, 0.0, -1.0, 0.5, 2.0], [2.0, 1.0, -3.0, 1.0, 1.0, 1.0, 1e-9, 0.0, 0.0])
+    grads(
+        lambda t, x, y: F(t).cosine_similarity(x.reshape(3, 3), y.reshape(3, 3), dim=dim),
+        [1.0, 2.0, 3.0, 0.0, 0.0, 0.0, -1.0, 0.5, 2.0],
+        [2.0, 1.0, -3.0, 1.0, 1.0, 1.0, 1e-9, 0.0, 0.0],
+    )
 
 
 def test_cosine_similarity_errors_and_promotion():
-    both(lambda t, a, b: F(t).cosine_similarity(a, b, dim=0), torch.tensor([1, 2]), torch.tensor([1, 2]),
-         check_message=True)
-    both(lambda t, a, b: F(t).cosine_similarity(a, b, dim=0), torch.tensor([1, 2]), torch.tensor([1.0, 2.0]))
+    both(
+        lambda t, a, b: F(t).cosine_similarity(a, b, dim=0),
+        torch.tensor([1, 2]),
+        torch.tensor([1, 2]),
+        check_message=True,
+    )
+    both(
+        lambda t, a, b: F(t).cosine_similarity(a, b, dim=0),
+        torch.tensor([1, 2]),
+        torch.tensor([1.0, 2.0]),
+    )
     both(lambda t, a, b: F(t).cosine_similarity(a, b), torch.rand(3), torch.rand(2, 3))
     both(lambda t, a, b: F(t).cosine_similarity(a, b), torch.rand(2, 3), torch.rand(2, 4))
     both(lambda t, a, b: F(t).cosine_similarity(a, b, dim=0), torch.tensor(2.0), torch.tensor(3.0))
 
 
-@pytest.mark.parametrize("kw", [{}, {"p": 1.0}, {"p": float("inf")}, {"p": 3.0, "keepdim": True}, {"eps": 0.0},
-                                {"p": 0.0}], ids=str)
+@pytest.mark.parametrize(
+    "kw",
+    [{}, {"p": 1.0}, {"p": float("inf")}, {"p": 3.0, "keepdim": True}, {"eps": 0.0}, {"p": 0.0}],
+    ids=str,
+)
 def test_pairwise_distance(kw):
     a = torch.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [-1.0, 0.5, 2.0]])
     b = torch.tensor([[2.0, 1.0, -3.0], [0.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
     both(lambda t, a, b: F(t).pairwise_distance(a, b, **kw), a, b)
     both(lambda t, a, b: t.pairwise_distance(a, b, **kw), a.long(), b.long())
     both(lambda t, a, b: F(t).pairwise_distance(a, b, **kw), a[0], b)
-    grads(lambda t, x, y: F(t).pairwise_distance(x.reshape(3, 3), y.reshape(3, 3), **kw),
-          [1.0, 2.0, 3.0, 0.0, 0.0, 0.0, -1.0, 0.5, 2.0], [2.0, 1.0, -3.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0])
+    grads(
+        lambda t, x, y: F(t).pairwise_distance(x.reshape(3, 3), y.reshape(3, 3), **kw),
+        [1.0, 2.0, 3.0, 0.0, 0.0, 0.0, -1.0, 0.5, 2.0],
+        [2.0, 1.0, -3.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+    )
 
 
 def test_pairwise_distance_scalars_and_broadcast_error():
@@ -273,7 +330,10 @@ def test_rrelu_training_uses_torchs_generator():
     assert_same(tj, th)
     assert_same(torchjax.rand(3), torch.rand(3))  # the generator advanced by the same draws
     g_th, g_tj = torch.Generator().manual_seed(7), torchjax.Generator().manual_seed(7)
-    assert_same(torchjax.rrelu(to_tj(x), training=True, generator=g_tj), torch.rrelu(x, training=True, generator=g_th))
+    assert_same(
+        torchjax.rrelu(to_tj(x), training=True, generator=g_tj),
+        torch.rrelu(x, training=True, generator=g_th),
+    )
 
     def f(t, v):
         t.manual_seed(11)

@@ -32,9 +32,18 @@ VALUES = [
     ("mm", lambda t, a, b: t.mm(a, b), r(2, 3), r(3, 4)),
     ("mm f64", lambda t, a, b: a.mm(b), r(2, 3, dtype=f64), r(3, 4, dtype=f64)),
     ("mm c64", lambda t, a, b: t.mm(a, b), r(2, 3, dtype=c64), r(3, 4, dtype=c64)),
-    ("mm int", lambda t, a, b: t.mm(a, b), torch.randint(-9, 9, (2, 3)), torch.randint(-9, 9, (3, 4))),
-    ("mm int8 wraps", lambda t, a, b: t.mm(a, b), torch.full((2, 40), 7, dtype=torch.int8),
-     torch.full((40, 2), 9, dtype=torch.int8)),
+    (
+        "mm int",
+        lambda t, a, b: t.mm(a, b),
+        torch.randint(-9, 9, (2, 3)),
+        torch.randint(-9, 9, (3, 4)),
+    ),
+    (
+        "mm int8 wraps",
+        lambda t, a, b: t.mm(a, b),
+        torch.full((2, 40), 7, dtype=torch.int8),
+        torch.full((40, 2), 9, dtype=torch.int8),
+    ),
     ("mm half", lambda t, a, b: t.mm(a, b), r(2, 8).half(), r(8, 3).half()),
     ("mm empty", lambda t, a, b: t.mm(a, b), r(2, 0), r(0, 3)),
     ("bmm", lambda t, a, b: t.bmm(a, b), r(2, 2, 3), r(2, 3, 4)),
@@ -54,30 +63,77 @@ VALUES = [
     ("matmul 4x3 bcast", lambda t, a, b: t.matmul(a, b), r(2, 1, 2, 3), r(4, 3, 2)),
     ("matmul noncontig", lambda t, a, b: t.matmul(a, b), r(4, 3, 2).transpose(0, 1), r(2, 5)),
     ("matmul c128", lambda t, a, b: a @ b, r(2, 2, 3, dtype=c128), r(3, 2, dtype=c128)),
-    ("matmul int 3d", lambda t, a, b: a @ b, torch.randint(-5, 5, (2, 3, 3)), torch.randint(-5, 5, (3, 2))),
+    (
+        "matmul int 3d",
+        lambda t, a, b: a @ b,
+        torch.randint(-5, 5, (2, 3, 3)),
+        torch.randint(-5, 5, (3, 2)),
+    ),
     ("matmul empty batch", lambda t, a, b: a @ b, r(0, 2, 3), r(3, 2)),
     ("linalg.matmul", lambda t, a, b: t.linalg.matmul(a, b), r(2, 3), r(3)),
     ("inner", lambda t, a, b: t.inner(a, b), r(2, 3), r(4, 3)),
     ("inner 0d", lambda t, a, b: t.inner(a, b), torch.tensor(2.0), r(4, 3, dtype=f64)),
     ("outer promotes", lambda t, a, b: t.outer(a, b), r(2), r(3, dtype=f64)),
     ("outer int/float", lambda t, a, b: t.outer(a, b), torch.arange(2), r(3)),
-    ("ger bool", lambda t, a, b: t.ger(a, b), torch.tensor([True, False]), torch.tensor([True, True, False])),
+    (
+        "ger bool",
+        lambda t, a, b: t.ger(a, b),
+        torch.tensor([True, False]),
+        torch.tensor([True, True, False]),
+    ),
     ("addmm", lambda t, a, b, c: t.addmm(a, b, c, beta=0.5, alpha=2), r(2), r(2, 3), r(3, 2)),
-    ("addmm beta0 nan", lambda t, a, b, c: t.addmm(a, b, c, beta=0), torch.full((2, 2), float("nan")), r(2, 3),
-     r(3, 2)),
-    ("addmm int", lambda t, a, b, c: t.addmm(a, b, c, beta=2, alpha=3), torch.ones(2, 2, dtype=torch.long),
-     torch.ones(2, 3, dtype=torch.long), torch.ones(3, 2, dtype=torch.long)),
-    ("addmm int float beta", lambda t, a, b, c: t.addmm(a, b, c, beta=0.5), torch.ones(2, 2, dtype=torch.long),
-     torch.ones(2, 3, dtype=torch.long), torch.ones(3, 2, dtype=torch.long)),
+    (
+        "addmm beta0 nan",
+        lambda t, a, b, c: t.addmm(a, b, c, beta=0),
+        torch.full((2, 2), float("nan")),
+        r(2, 3),
+        r(3, 2),
+    ),
+    (
+        "addmm int",
+        lambda t, a, b, c: t.addmm(a, b, c, beta=2, alpha=3),
+        torch.ones(2, 2, dtype=torch.long),
+        torch.ones(2, 3, dtype=torch.long),
+        torch.ones(3, 2, dtype=torch.long),
+    ),
+    (
+        "addmm int float beta",
+        lambda t, a, b, c: t.addmm(a, b, c, beta=0.5),
+        torch.ones(2, 2, dtype=torch.long),
+        torch.ones(2, 3, dtype=torch.long),
+        torch.ones(3, 2, dtype=torch.long),
+    ),
     ("addmv", lambda t, a, b, c: t.addmv(a, b, c, beta=0.5, alpha=2), r(1), r(2, 3), r(3)),
     ("addr", lambda t, a, b, c: a.addr(b, c, beta=0.5, alpha=2), r(2, 3, dtype=f64), r(2), r(3)),
-    ("addr bool", lambda t, a, b, c: t.addr(a, b, c), torch.tensor([[True, False]]).repeat(2, 1),
-     torch.tensor([False, True]), torch.tensor([True, False])),
-    ("baddbmm", lambda t, a, b, c: t.baddbmm(a, b, c, beta=0.5, alpha=2), r(2, 2), r(3, 2, 3), r(3, 3, 2)),
-    ("addbmm", lambda t, a, b, c: t.addbmm(a, b, c, beta=0.5, alpha=2), r(2, 2), r(3, 2, 3), r(3, 3, 2)),
+    (
+        "addr bool",
+        lambda t, a, b, c: t.addr(a, b, c),
+        torch.tensor([[True, False]]).repeat(2, 1),
+        torch.tensor([False, True]),
+        torch.tensor([True, False]),
+    ),
+    (
+        "baddbmm",
+        lambda t, a, b, c: t.baddbmm(a, b, c, beta=0.5, alpha=2),
+        r(2, 2),
+        r(3, 2, 3),
+        r(3, 3, 2),
+    ),
+    (
+        "addbmm",
+        lambda t, a, b, c: t.addbmm(a, b, c, beta=0.5, alpha=2),
+        r(2, 2),
+        r(3, 2, 3),
+        r(3, 3, 2),
+    ),
     ("einsum mm", lambda t, a, b: t.einsum("ij,jk->ik", a, b), r(2, 3), r(3, 4)),
     ("einsum list", lambda t, a, b: t.einsum("ij,jk", [a, b]), r(2, 3), r(3, 4)),
-    ("einsum ellipsis bcast", lambda t, a, b: t.einsum("...ij,...jk->...ik", a, b), r(5, 2, 3), r(1, 3, 4)),
+    (
+        "einsum ellipsis bcast",
+        lambda t, a, b: t.einsum("...ij,...jk->...ik", a, b),
+        r(5, 2, 3),
+        r(1, 3, 4),
+    ),
     ("einsum size1 bcast", lambda t, a, b: t.einsum("ij,ij->ij", a, b), r(1, 3), r(2, 1)),
     ("einsum diag", lambda t, a: t.einsum("ii->i", a), r(3, 3)),
     ("einsum trace", lambda t, a: t.einsum("ii", a), r(3, 3)),
@@ -85,29 +141,67 @@ VALUES = [
     ("einsum outer", lambda t, a, b: t.einsum("i,j", a, b), r(2), r(3)),
     ("einsum uppercase", lambda t, a, b: t.einsum("Ab,bC->AC", a, b), r(3, 4), r(4, 2)),
     ("einsum spaces", lambda t, a, b: t.einsum(" i j , j k -> i k ", a, b), r(3, 4), r(4, 2)),
-    ("einsum 3 ops", lambda t, a, b, c: t.einsum("ij,jk,kl->il", a, b, c), r(3, 4), r(4, 2), r(2, 5)),
+    (
+        "einsum 3 ops",
+        lambda t, a, b, c: t.einsum("ij,jk,kl->il", a, b, c),
+        r(3, 4),
+        r(4, 2),
+        r(2, 5),
+    ),
     ("einsum sublist", lambda t, a, b: t.einsum(a, [0, 1], b, [1, 2], [0, 2]), r(2, 3), r(3, 4)),
-    ("einsum sublist ellipsis", lambda t, a, b: t.einsum(a, [Ellipsis, 0, 1], b, [1, 2], [Ellipsis, 0, 2]),
-     r(5, 2, 3), r(3, 4)),
+    (
+        "einsum sublist ellipsis",
+        lambda t, a, b: t.einsum(a, [Ellipsis, 0, 1], b, [1, 2], [Ellipsis, 0, 2]),
+        r(5, 2, 3),
+        r(3, 4),
+    ),
     ("einsum int sum", lambda t, a: t.einsum("ij->j", a), torch.ones(2, 2, dtype=torch.int32)),
     ("einsum int permute", lambda t, a: t.einsum("ij->ji", a), torch.ones(2, 3, dtype=torch.int32)),
-    ("einsum c", lambda t, a, b: t.einsum("ij,jk->ik", a, b), r(2, 3, dtype=c128), r(3, 4, dtype=c128)),
+    (
+        "einsum c",
+        lambda t, a, b: t.einsum("ij,jk->ik", a, b),
+        r(2, 3, dtype=c128),
+        r(3, 4, dtype=c128),
+    ),
     ("tensordot int dims", lambda t, a, b: t.tensordot(a, b, dims=1), r(2, 3), r(3, 4)),
     ("tensordot default", lambda t, a, b: t.tensordot(a, b), r(2, 3, 4), r(3, 4, 5)),
     ("tensordot lists", lambda t, a, b: t.tensordot(a, b, dims=([1, 0], [0, 1])), r(2, 3), r(3, 2)),
-    ("tensordot tensor dims", lambda t, a, b, d: t.tensordot(a, b, dims=d), r(2, 3), r(3, 4), torch.tensor([[1], [0]])),
+    (
+        "tensordot tensor dims",
+        lambda t, a, b, d: t.tensordot(a, b, dims=d),
+        r(2, 3),
+        r(3, 4),
+        torch.tensor([[1], [0]]),
+    ),
     ("tensordot size1", lambda t, a, b: t.tensordot(a, b, dims=1), r(2, 3), r(1, 2)),
     ("kron", lambda t, a, b: t.kron(a, b), r(2, 3), r(3, 2, 2)),
-    ("kron promote", lambda t, a, b: t.kron(a, b), torch.ones(2, 3, dtype=torch.long), torch.ones(2, dtype=torch.bool)),
+    (
+        "kron promote",
+        lambda t, a, b: t.kron(a, b),
+        torch.ones(2, 3, dtype=torch.long),
+        torch.ones(2, dtype=torch.bool),
+    ),
     ("cross default dim", lambda t, a, b: t.cross(a, b), r(3, 4), r(3, 4)),
     ("cross dim", lambda t, a, b: a.cross(b, dim=1), r(2, 3), r(2, 3)),
-    ("linalg.cross bcast", lambda t, a, b: t.linalg.cross(a, b), r(1, 3, dtype=f64), r(4, 3, dtype=f64)),
+    (
+        "linalg.cross bcast",
+        lambda t, a, b: t.linalg.cross(a, b),
+        r(1, 3, dtype=f64),
+        r(4, 3, dtype=f64),
+    ),
     ("trace", lambda t, a: t.trace(a), r(3, 4)),
     ("trace int32 -> int64", lambda t, a: a.trace(), torch.ones(2, 3, dtype=torch.int32)),
     ("chain_matmul", lambda t, a, b, c: t.chain_matmul(a, b, c), r(3, 5), r(5, 4), r(4, 6)),
     ("chain_matmul one", lambda t, a: t.chain_matmul(a), r(3, 5)),
     ("multi_dot 1d ends", lambda t, a, b, c: t.linalg.multi_dot([a, b, c]), r(3), r(3, 4), r(4)),
-    ("multi_dot 4", lambda t, a, b, c, d: t.linalg.multi_dot([a, b, c, d]), r(3, 5), r(5, 4), r(4, 6), r(6, 2)),
+    (
+        "multi_dot 4",
+        lambda t, a, b, c, d: t.linalg.multi_dot([a, b, c, d]),
+        r(3, 5),
+        r(5, 4),
+        r(4, 6),
+        r(6, 2),
+    ),
     ("vecdot c", lambda t, a, b: t.linalg.vecdot(a, b), r(2, 3, dtype=c128), r(3, dtype=c128)),
     ("vecdot dim", lambda t, a, b: t.linalg.vecdot(a, b, dim=0), r(3, 2), r(3, 2)),
     ("vander", lambda t, a: t.linalg.vander(a), r(2, 3)),
@@ -122,11 +216,25 @@ VALUES = [
     ("cov", lambda t, a: t.cov(a), r(3, 5)),
     ("cov 1d", lambda t, a: a.cov(), r(5)),
     ("cov int", lambda t, a: t.cov(a), torch.arange(6).reshape(2, 3)),
-    ("cov weights", lambda t, a, f, w: t.cov(a, correction=2, fweights=f, aweights=w), r(3, 5, dtype=f64),
-     torch.tensor([1, 2, 1, 3, 1]), torch.rand(5, dtype=f64)),
-    ("cov float32 aweights on float64 input", lambda t, a, w: t.cov(a, correction=2, aweights=w),
-     r(2, 3, dtype=f64) * 10, torch.rand(3)),
-    ("cov float64 aweights on float32 input", lambda t, a, w: t.cov(a, aweights=w), r(2, 3), torch.rand(3, dtype=f64)),
+    (
+        "cov weights",
+        lambda t, a, f, w: t.cov(a, correction=2, fweights=f, aweights=w),
+        r(3, 5, dtype=f64),
+        torch.tensor([1, 2, 1, 3, 1]),
+        torch.rand(5, dtype=f64),
+    ),
+    (
+        "cov float32 aweights on float64 input",
+        lambda t, a, w: t.cov(a, correction=2, aweights=w),
+        r(2, 3, dtype=f64) * 10,
+        torch.rand(3),
+    ),
+    (
+        "cov float64 aweights on float32 input",
+        lambda t, a, w: t.cov(a, aweights=w),
+        r(2, 3),
+        torch.rand(3, dtype=f64),
+    ),
     ("corrcoef", lambda t, a: t.corrcoef(a), r(3, 5)),
     ("corrcoef c", lambda t, a: a.corrcoef(), r(3, 5, dtype=c64)),
 ]
@@ -145,7 +253,12 @@ ERRORS = [
     ("mm int/float dtype", lambda t, a, b: t.mm(a, b), r(2, 3), torch.ones(3, 4, dtype=torch.long)),
     ("mm shape", lambda t, a, b: t.mm(a, b), r(2, 3), r(4, 5)),
     ("mm 1d", lambda t, a, b: t.mm(a, b), r(3), r(3, 4)),
-    ("mm bool", lambda t, a, b: t.mm(a, b), torch.ones(2, 3, dtype=torch.bool), torch.ones(3, 2, dtype=torch.bool)),
+    (
+        "mm bool",
+        lambda t, a, b: t.mm(a, b),
+        torch.ones(2, 3, dtype=torch.bool),
+        torch.ones(3, 2, dtype=torch.bool),
+    ),
     ("bmm batch", lambda t, a, b: t.bmm(a, b), r(2, 2, 3), r(3, 3, 5)),
     ("bmm 2d", lambda t, a, b: t.bmm(a, b), r(2, 3), r(2, 3, 5)),
     ("bmm dtype", lambda t, a, b: t.bmm(a, b), r(2, 2, 3), r(2, 3, 5, dtype=f64)),
@@ -155,7 +268,12 @@ ERRORS = [
     ("dot dims", lambda t, a, b: t.dot(a, b), r(3, 1), r(3)),
     ("dot dtype", lambda t, a, b: t.dot(a, b), r(3), r(3, dtype=f64)),
     ("dot size", lambda t, a, b: t.dot(a, b), r(3), r(4)),
-    ("dot bool", lambda t, a, b: t.dot(a, b), torch.ones(2, dtype=torch.bool), torch.ones(2, dtype=torch.bool)),
+    (
+        "dot bool",
+        lambda t, a, b: t.dot(a, b),
+        torch.ones(2, dtype=torch.bool),
+        torch.ones(2, dtype=torch.bool),
+    ),
     ("matmul 0d", lambda t, a, b: t.matmul(a, b), torch.tensor(1.0), r(3)),
     ("matmul 1x1 size", lambda t, a, b: t.matmul(a, b), r(3), r(4)),
     ("matmul 1x2 size", lambda t, a, b: t.matmul(a, b), r(3), r(4, 2)),
@@ -165,8 +283,12 @@ ERRORS = [
     ("matmul batch bcast", lambda t, a, b: t.matmul(a, b), r(2, 3, 3), r(4, 3, 3)),
     ("matmul dtype 3d", lambda t, a, b: t.matmul(a, b), r(2, 3, 3), r(2, 3, 3, dtype=f64)),
     ("matmul dtype 2x1", lambda t, a, b: t.matmul(a, b), r(3, 3), r(3, dtype=f64)),
-    ("matmul bool", lambda t, a, b: t.matmul(a, b), torch.ones(2, 3, 3, dtype=torch.bool),
-     torch.ones(3, 3, dtype=torch.bool)),
+    (
+        "matmul bool",
+        lambda t, a, b: t.matmul(a, b),
+        torch.ones(2, 3, 3, dtype=torch.bool),
+        torch.ones(3, 3, dtype=torch.bool),
+    ),
     ("addmm self dtype", lambda t, a, b, c: t.addmm(a, b, c), r(2, 2, dtype=f64), r(2, 3), r(3, 2)),
     ("addmm mat dtype", lambda t, a, b, c: t.addmm(a, b, c), r(2, 2), r(2, 3, dtype=f64), r(3, 2)),
     ("addmm expand", lambda t, a, b, c: t.addmm(a, b, c), r(3, 2), r(2, 3), r(3, 2)),
@@ -174,9 +296,20 @@ ERRORS = [
     ("addmv shape", lambda t, a, b, c: t.addmv(a, b, c), r(3), r(2, 3), r(3)),
     ("addmv dims", lambda t, a, b, c: t.addmv(a, b, c), r(2, 2), r(2, 3), r(3)),
     ("addr dims", lambda t, a, b, c: t.addr(a, b, c), r(2, 3), r(2, 1), r(3)),
-    ("addr float beta int", lambda t, a, b, c: t.addr(a, b, c, beta=2.5), torch.ones(2, 3, dtype=torch.long),
-     torch.ones(2, dtype=torch.long), torch.ones(3, dtype=torch.long)),
-    ("baddbmm dtype", lambda t, a, b, c: t.baddbmm(a, b, c), r(2, 2, 2, dtype=f64), r(2, 2, 3), r(2, 3, 2)),
+    (
+        "addr float beta int",
+        lambda t, a, b, c: t.addr(a, b, c, beta=2.5),
+        torch.ones(2, 3, dtype=torch.long),
+        torch.ones(2, dtype=torch.long),
+        torch.ones(3, dtype=torch.long),
+    ),
+    (
+        "baddbmm dtype",
+        lambda t, a, b, c: t.baddbmm(a, b, c),
+        r(2, 2, 2, dtype=f64),
+        r(2, 2, 3),
+        r(2, 3, 2),
+    ),
     ("baddbmm batch", lambda t, a, b, c: t.baddbmm(a, b, c), r(2, 2, 2), r(2, 2, 3), r(3, 3, 2)),
     ("addbmm batches", lambda t, a, b, c: t.addbmm(a, b, c), r(2, 2), r(2, 2, 3), r(3, 3, 2)),
     ("addbmm sizes", lambda t, a, b, c: t.addbmm(a, b, c), r(2, 2), r(2, 2, 3), r(2, 4, 2)),
@@ -197,7 +330,12 @@ ERRORS = [
     ("tensordot size", lambda t, a, b: t.tensordot(a, b, dims=1), r(2, 3), r(4, 4)),
     ("tensordot negative", lambda t, a, b: t.tensordot(a, b, dims=-1), r(2, 3), r(3, 4)),
     ("tensordot too many", lambda t, a, b: t.tensordot(a, b, dims=3), r(2, 3), r(3, 4)),
-    ("tensordot list lengths", lambda t, a, b: t.tensordot(a, b, dims=[[1, 0], [0]]), r(2, 3), r(3, 4)),
+    (
+        "tensordot list lengths",
+        lambda t, a, b: t.tensordot(a, b, dims=[[1, 0], [0]]),
+        r(2, 3),
+        r(3, 4),
+    ),
     ("cross no dim 3", lambda t, a, b: t.cross(a, b), r(2, 4), r(2, 4)),
     ("cross dim len", lambda t, a, b: t.cross(a, b, dim=1), r(3, 4), r(3, 4)),
     ("linalg.cross dim len", lambda t, a, b: t.linalg.cross(a, b), r(3, 4), r(3, 4)),
@@ -205,22 +343,48 @@ ERRORS = [
     ("linalg.cross dtype", lambda t, a, b: t.linalg.cross(a, b), r(2, 3), r(2, 3, dtype=f64)),
     ("multi_dot one", lambda t, a: t.linalg.multi_dot([a]), r(2, 3)),
     ("multi_dot 3d first", lambda t, a, b: t.linalg.multi_dot([a, b]), r(2, 2, 3), r(3, 3)),
-    ("multi_dot middle 1d", lambda t, a, b, c: t.linalg.multi_dot([a, b, c]), r(2, 3), r(3), r(3, 3)),
+    (
+        "multi_dot middle 1d",
+        lambda t, a, b, c: t.linalg.multi_dot([a, b, c]),
+        r(2, 3),
+        r(3),
+        r(3, 3),
+    ),
     ("multi_dot dtype", lambda t, a, b: t.linalg.multi_dot([a, b]), r(2, 3), r(3, 3, dtype=f64)),
-    ("multi_dot shapes", lambda t, a, b, c: t.linalg.multi_dot([a, b, c]), r(2, 3), r(3, 3), r(4, 3)),
+    (
+        "multi_dot shapes",
+        lambda t, a, b, c: t.linalg.multi_dot([a, b, c]),
+        r(2, 3),
+        r(3, 3),
+        r(4, 3),
+    ),
     ("chain_matmul 1d", lambda t, a, b: t.chain_matmul(a, b), r(3), r(3, 2)),
-    ("vecdot int", lambda t, a, b: t.linalg.vecdot(a, b), torch.ones(3, dtype=torch.long),
-     torch.ones(3, dtype=torch.long)),
+    (
+        "vecdot int",
+        lambda t, a, b: t.linalg.vecdot(a, b),
+        torch.ones(3, dtype=torch.long),
+        torch.ones(3, dtype=torch.long),
+    ),
     ("vecdot dtype", lambda t, a, b: t.linalg.vecdot(a, b), r(2, 3), r(3, dtype=f64)),
     ("vander N", lambda t, a: t.linalg.vander(a, N=1), r(3)),
     ("vander bool", lambda t, a: t.linalg.vander(a), torch.ones(2, dtype=torch.bool)),
-    ("cdist int", lambda t, a, b: t.cdist(a, b), torch.ones(2, 3, dtype=torch.long), torch.ones(2, 3, dtype=torch.long)),
+    (
+        "cdist int",
+        lambda t, a, b: t.cdist(a, b),
+        torch.ones(2, 3, dtype=torch.long),
+        torch.ones(2, 3, dtype=torch.long),
+    ),
     ("cdist columns", lambda t, a, b: t.cdist(a, b), r(2, 3), r(2, 4)),
     ("cdist 1d", lambda t, a, b: t.cdist(a, b), r(3), r(2, 3)),
     ("cdist negative p", lambda t, a, b: t.cdist(a, b, p=-1.0), r(2, 3), r(2, 3)),
     ("cov 3d", lambda t, a: t.cov(a), r(2, 3, 4)),
     ("cov fweights float", lambda t, a, f: t.cov(a, fweights=f), r(2, 3), r(3)),
-    ("cov fweights negative", lambda t, a, f: t.cov(a, fweights=f), r(2, 3), torch.tensor([1, -1, 2])),
+    (
+        "cov fweights negative",
+        lambda t, a, f: t.cov(a, fweights=f),
+        r(2, 3),
+        torch.tensor([1, -1, 2]),
+    ),
     ("cov weights sum to zero", lambda t, a, w: t.cov(a, aweights=w), r(2, 3), torch.zeros(3)),
     ("corrcoef 3d", lambda t, a: t.corrcoef(a), r(2, 3, 4)),
 ]
@@ -277,35 +441,83 @@ def test_grad_fn_names(case):
     _, fn, args = case
     th_args = [a.requires_grad_() for a in args]
     tj_args = [to_tj(a) for a in th_args]
-    assert type(fn(torchjax, *tj_args).grad_fn).__name__ == type(fn(torch, *th_args).grad_fn).__name__
+    assert (
+        type(fn(torchjax, *tj_args).grad_fn).__name__ == type(fn(torch, *th_args).grad_fn).__name__
+    )
 
 
 GRADS = [
     ("mm", lambda t, a, b: t.mm(a, b), r(2, 3, dtype=f64), r(3, 4, dtype=f64)),
     ("matmul 1x2", lambda t, a, b: t.matmul(a, b), r(3, dtype=f64), r(3, 2, dtype=f64)),
-    ("matmul bcast", lambda t, a, b: t.matmul(a, b), r(2, 1, 2, 3, dtype=f64), r(4, 3, 2, dtype=f64)),
+    (
+        "matmul bcast",
+        lambda t, a, b: t.matmul(a, b),
+        r(2, 1, 2, 3, dtype=f64),
+        r(4, 3, 2, dtype=f64),
+    ),
     ("matmul c128", lambda t, a, b: t.matmul(a, b), r(2, 3, dtype=c128), r(4, 3, 2, dtype=c128)),
     ("vdot c128", lambda t, a, b: t.vdot(a, b), r(3, dtype=c128), r(3, dtype=c128)),
-    ("addmm", lambda t, a, b, c: t.addmm(a, b, c, beta=0.5, alpha=2), r(2, dtype=f64), r(2, 3, dtype=f64),
-     r(3, 2, dtype=f64)),
-    ("addr", lambda t, a, b, c: t.addr(a, b, c, beta=0.5, alpha=2), r(2, 3, dtype=f64), r(2, dtype=f64),
-     r(3, dtype=f64)),
-    ("baddbmm", lambda t, a, b, c: t.baddbmm(a, b, c, beta=0.5, alpha=2), r(2, 2, dtype=f64), r(3, 2, 3, dtype=f64),
-     r(3, 3, 2, dtype=f64)),
-    ("addbmm", lambda t, a, b, c: t.addbmm(a, b, c), r(2, 2, dtype=f64), r(3, 2, 3, dtype=f64), r(3, 3, 2, dtype=f64)),
-    ("einsum", lambda t, a, b: t.einsum("...ij,...jk->...ik", a, b), r(5, 2, 3, dtype=f64), r(1, 3, 4, dtype=f64)),
+    (
+        "addmm",
+        lambda t, a, b, c: t.addmm(a, b, c, beta=0.5, alpha=2),
+        r(2, dtype=f64),
+        r(2, 3, dtype=f64),
+        r(3, 2, dtype=f64),
+    ),
+    (
+        "addr",
+        lambda t, a, b, c: t.addr(a, b, c, beta=0.5, alpha=2),
+        r(2, 3, dtype=f64),
+        r(2, dtype=f64),
+        r(3, dtype=f64),
+    ),
+    (
+        "baddbmm",
+        lambda t, a, b, c: t.baddbmm(a, b, c, beta=0.5, alpha=2),
+        r(2, 2, dtype=f64),
+        r(3, 2, 3, dtype=f64),
+        r(3, 3, 2, dtype=f64),
+    ),
+    (
+        "addbmm",
+        lambda t, a, b, c: t.addbmm(a, b, c),
+        r(2, 2, dtype=f64),
+        r(3, 2, 3, dtype=f64),
+        r(3, 3, 2, dtype=f64),
+    ),
+    (
+        "einsum",
+        lambda t, a, b: t.einsum("...ij,...jk->...ik", a, b),
+        r(5, 2, 3, dtype=f64),
+        r(1, 3, 4, dtype=f64),
+    ),
     ("kron", lambda t, a, b: t.kron(a, b), r(2, 3, dtype=f64), r(3, 2, 2, dtype=f64)),
     ("cross", lambda t, a, b: t.linalg.cross(a, b), r(2, 3, dtype=f64), r(2, 3, dtype=f64)),
     ("cdist", lambda t, a, b: t.cdist(a, b), r(3, 4, dtype=f64), r(5, 4, dtype=f64)),
     ("cdist p3", lambda t, a, b: t.cdist(a, b, p=3), r(3, 4, dtype=f64), r(5, 4, dtype=f64)),
     ("cdist zero distance", lambda t, a: t.cdist(a, a), r(3, 4, dtype=f64)),
-    ("cov aweights", lambda t, a, w: t.cov(a, aweights=w), r(3, 5, dtype=f64), torch.rand(5, dtype=f64)),
+    (
+        "cov aweights",
+        lambda t, a, w: t.cov(a, aweights=w),
+        r(3, 5, dtype=f64),
+        torch.rand(5, dtype=f64),
+    ),
     ("corrcoef", lambda t, a: t.corrcoef(a), r(3, 5, dtype=f64)),
     ("vecdot c128", lambda t, a, b: t.linalg.vecdot(a, b), r(2, 3, dtype=c128), r(3, dtype=c128)),
-    ("multi_dot", lambda t, a, b, c: t.linalg.multi_dot([a, b, c]), r(3, dtype=f64), r(3, 4, dtype=f64),
-     r(4, dtype=f64)),
+    (
+        "multi_dot",
+        lambda t, a, b, c: t.linalg.multi_dot([a, b, c]),
+        r(3, dtype=f64),
+        r(3, 4, dtype=f64),
+        r(4, dtype=f64),
+    ),
     ("vander", lambda t, a: t.linalg.vander(a), r(2, 3, dtype=f64)),
-    ("tensordot size1", lambda t, a, b: t.tensordot(a, b, dims=1), r(2, 3, dtype=f64), r(1, 2, dtype=f64)),
+    (
+        "tensordot size1",
+        lambda t, a, b: t.tensordot(a, b, dims=1),
+        r(2, 3, dtype=f64),
+        r(1, 2, dtype=f64),
+    ),
 ]
 
 
@@ -328,9 +540,21 @@ def test_out_variants():
     both(lambda t, a, b, o: (t.matmul(a, b, out=o), o), r(2, 2, 3), r(3, 4), torch.empty(2, 2, 4))
     both(lambda t, a, b, o: (t.tensordot(a, b, dims=1, out=o), o), a, b, torch.empty(2, 4))
     both(lambda t, a, b, o: (t.linalg.cross(a, b, out=o), o), r(2, 3), r(2, 3), torch.empty(2, 3))
-    both(lambda t, a, b, c, o: (t.addmm(a, b, c, out=o), o), r(2, 2), r(2, 3), r(3, 2), torch.empty(2, 2))
+    both(
+        lambda t, a, b, c, o: (t.addmm(a, b, c, out=o), o),
+        r(2, 2),
+        r(2, 3),
+        r(3, 2),
+        torch.empty(2, 2),
+    )
     # out= of a different dtype that the result cannot be cast to
-    both(lambda t, a, b, o: t.mm(a, b, out=o), a, b, torch.empty(2, 4, dtype=torch.long), check_message=True)
+    both(
+        lambda t, a, b, o: t.mm(a, b, out=o),
+        a,
+        b,
+        torch.empty(2, 4, dtype=torch.long),
+        check_message=True,
+    )
 
 
 def test_out_with_requires_grad_raises():
@@ -352,9 +576,20 @@ def test_inplace_refuses_a_broadcasting_self():
     both(lambda t, a, b, c: a.clone().addmm_(b, c), r(2), r(2, 3), r(3, 2), check_message=True)
     both(lambda t, a, b, c: a.clone().addmv_(b, c), r(1), r(2, 3), r(3), check_message=True)
     both(lambda t, a, b, c: a.clone().addr_(b, c), r(3), r(2), r(3), check_message=True)
-    both(lambda t, a, b, c: a.clone().baddbmm_(b, c), r(2, 2), r(3, 2, 3), r(3, 3, 2), check_message=True)
-    both(lambda t, a, b, c: a.clone().addr_(b, c), torch.ones(2, 3, dtype=torch.long), r(2), r(3),
-         check_message=True)
+    both(
+        lambda t, a, b, c: a.clone().baddbmm_(b, c),
+        r(2, 2),
+        r(3, 2, 3),
+        r(3, 3, 2),
+        check_message=True,
+    )
+    both(
+        lambda t, a, b, c: a.clone().addr_(b, c),
+        torch.ones(2, 3, dtype=torch.long),
+        r(2),
+        r(3),
+        check_message=True,
+    )
 
 
 def test_inplace_through_view_updates_base():
@@ -390,7 +625,9 @@ def test_matmul_double_backward():
     assert_same(tgb, gb)
 
 
-@pytest.mark.parametrize("shape", [(1,), (10,), (10, 10)])  # (10, 1): torch reads resized, uninitialised memory
+@pytest.mark.parametrize(
+    "shape", [(1,), (10,), (10, 10)]
+)  # (10, 1): torch reads resized, uninitialised memory
 def test_addbmm_inplace_resizes_broadcastable_self(shape):
     """torch's addbmm_ is addbmm_out(self, ..., out=self): a broadcastable self takes the result's shape."""
     b1, b2 = torch.randn(5, 10, 3), torch.randn(5, 3, 10)

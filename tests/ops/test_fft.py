@@ -74,7 +74,10 @@ ERRORS = []
 for _name in ONE_D + N_D:
     ERRORS.append((f"{_name} half", _call(_name), r(3, 4).half()))
     ERRORS.append((f"{_name} bfloat16", _call(_name), r(3, 4).bfloat16()))
-    if _name not in ("fftn", "ifftn"):  # these transform no dims of a 0-d tensor (a value test below)
+    if _name not in (
+        "fftn",
+        "ifftn",
+    ):  # these transform no dims of a 0-d tensor (a value test below)
         ERRORS.append((f"{_name} 0-d", _call(_name), torch.tensor(1.0)))
     ERRORS.append((f"{_name} norm", _call(_name, norm="bad"), r(3, 4)))
     if _name in REAL_ONLY:
@@ -122,12 +125,19 @@ def _grad_same(fn, x, rtol=1e-6, atol=1e-8):
 GRADS = []
 for _name in ONE_D + TWO_D + N_D:
     for _dt in [f64] + ([] if _name in REAL_ONLY else [c128]):
-        GRADS.append((f"{_name} {_dt}".replace("torch.", ""), _call(_name, norm="ortho" if _dt is f64 else None),
-                      r(3, 4, 5, dtype=_dt)))
+        GRADS.append(
+            (
+                f"{_name} {_dt}".replace("torch.", ""),
+                _call(_name, norm="ortho" if _dt is f64 else None),
+                r(3, 4, 5, dtype=_dt),
+            )
+        )
 for _name in ("rfft", "irfft", "hfft", "ihfft"):
     GRADS.append((f"{_name} n=7", _call(_name, n=7), r(2, 5, dtype=f64)))
 for _name in ("rfftn", "irfftn", "hfftn"):
-    GRADS.append((f"{_name} s", _call(_name, s=(3, 7)), r(2, 5, 4, dtype=c128 if _name != "rfftn" else f64)))
+    GRADS.append(
+        (f"{_name} s", _call(_name, s=(3, 7)), r(2, 5, 4, dtype=c128 if _name != "rfftn" else f64))
+    )
 GRADS.append(("fftshift", lambda t, x: t.fft.fftshift(x), r(3, 4, dtype=f64)))
 
 
@@ -157,15 +167,22 @@ def test_fftfreq_requires_grad():
 
 def test_fft_of_real_input_equals_numpy():
     x = np.random.default_rng(0).standard_normal((3, 8))
-    np.testing.assert_allclose(torchjax.fft.rfft(torchjax.tensor(x)).numpy(), np.fft.rfft(x), rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(torchjax.fft.hfft(torchjax.tensor(x)).numpy(), np.fft.hfft(x), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        torchjax.fft.rfft(torchjax.tensor(x)).numpy(), np.fft.rfft(x), rtol=1e-12, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        torchjax.fft.hfft(torchjax.tensor(x)).numpy(), np.fft.hfft(x), rtol=1e-12, atol=1e-12
+    )
 
 
 # ------------------------------------------------------------------ stft / istft (torchjax/_ops/spectral.py)
 
 
 def _tensors_to(lib, kw):
-    return {k: (lib.tensor(v.numpy()) if lib is torchjax and isinstance(v, torch.Tensor) else v) for k, v in kw.items()}
+    return {
+        k: (lib.tensor(v.numpy()) if lib is torchjax and isinstance(v, torch.Tensor) else v)
+        for k, v in kw.items()
+    }
 
 
 STFT_CASES = [
@@ -174,8 +191,21 @@ STFT_CASES = [
     dict(n_fft=16, hop_length=4, center=False, return_complex=True),
     dict(n_fft=16, window=torch.hann_window(16), return_complex=True, normalized=True),
     dict(n_fft=16, window=torch.hann_window(16), onesided=False, return_complex=True),
-    dict(n_fft=16, win_length=8, window=torch.hann_window(8), return_complex=True, pad_mode="constant"),
-    dict(n_fft=16, win_length=8, window=torch.hann_window(8), return_complex=True, center=False, align_to_window=True),
+    dict(
+        n_fft=16,
+        win_length=8,
+        window=torch.hann_window(8),
+        return_complex=True,
+        pad_mode="constant",
+    ),
+    dict(
+        n_fft=16,
+        win_length=8,
+        window=torch.hann_window(8),
+        return_complex=True,
+        center=False,
+        align_to_window=True,
+    ),
     dict(n_fft=16, return_complex=True, pad_mode="circular"),
     dict(n_fft=16),  # real input without return_complex: RuntimeError
     dict(n_fft=16, hop_length=0, return_complex=True),
@@ -187,7 +217,13 @@ STFT_CASES = [
 @pytest.mark.filterwarnings("ignore")
 @pytest.mark.parametrize("kw", STFT_CASES)
 def test_stft(kw):
-    both(lambda t, x: t.stft(x, **_tensors_to(t, kw)), r(2, 100), check_message=True, rtol=1e-5, atol=1e-5)
+    both(
+        lambda t, x: t.stft(x, **_tensors_to(t, kw)),
+        r(2, 100),
+        check_message=True,
+        rtol=1e-5,
+        atol=1e-5,
+    )
     both(lambda t, x: x.stft(**_tensors_to(t, kw)), r(100), rtol=1e-5, atol=1e-5)
 
 
@@ -208,17 +244,33 @@ ISTFT_CASES = [
     (lambda: torch.randn(6, 4, dtype=c64), dict(n_fft=10, onesided=True)),
     (lambda: torch.randn(10, 10, 6, dtype=c64), dict(n_fft=10, center=False)),
     (lambda: torch.randn(1, 9, 10, dtype=c64), dict(n_fft=16, hop_length=4, center=False)),
-    (lambda: torch.randn(10, 10, 6, dtype=c64), dict(n_fft=10, window=torch.randn(10, dtype=c64), return_complex=True)),
-    (lambda: torch.randn(10, 10, 10, dtype=c64), dict(n_fft=10, window=torch.randn(8, dtype=c64), win_length=8,
-                                                      return_complex=True)),
+    (
+        lambda: torch.randn(10, 10, 6, dtype=c64),
+        dict(n_fft=10, window=torch.randn(10, dtype=c64), return_complex=True),
+    ),
+    (
+        lambda: torch.randn(10, 10, 10, dtype=c64),
+        dict(n_fft=10, window=torch.randn(8, dtype=c64), win_length=8, return_complex=True),
+    ),
     (lambda: torch.randn(10, 5, 6, dtype=c64), dict(n_fft=8, window=torch.randn(8))),
-    (lambda: torch.stft(torch.randn(3, 100), 16, window=torch.hann_window(16), return_complex=True),
-     dict(n_fft=16, window=torch.hann_window(16), length=120)),
-    (lambda: torch.stft(torch.randn(3, 100), 16, window=torch.hann_window(16), return_complex=True),
-     dict(n_fft=16, window=torch.hann_window(16), normalized=True, length=90)),
+    (
+        lambda: torch.stft(
+            torch.randn(3, 100), 16, window=torch.hann_window(16), return_complex=True
+        ),
+        dict(n_fft=16, window=torch.hann_window(16), length=120),
+    ),
+    (
+        lambda: torch.stft(
+            torch.randn(3, 100), 16, window=torch.hann_window(16), return_complex=True
+        ),
+        dict(n_fft=16, window=torch.hann_window(16), normalized=True, length=90),
+    ),
     (lambda: torch.randn(9, 5, dtype=c64), dict(n_fft=10)),  # frequency size mismatch
     (lambda: torch.randn(9, 5, dtype=c64), dict(n_fft=16, window=torch.ones(8))),  # bad window
-    (lambda: torch.zeros(9, 5, dtype=c64), dict(n_fft=16, window=torch.zeros(16))),  # zero overlap-add envelope
+    (
+        lambda: torch.zeros(9, 5, dtype=c64),
+        dict(n_fft=16, window=torch.zeros(16)),
+    ),  # zero overlap-add envelope
     (lambda: torch.randn(9, 5), dict(n_fft=16)),  # real input
 ]
 
@@ -226,7 +278,13 @@ ISTFT_CASES = [
 @pytest.mark.filterwarnings("ignore")
 @pytest.mark.parametrize("make,kw", ISTFT_CASES)
 def test_istft(make, kw):
-    both(lambda t, x: t.istft(x, **_tensors_to(t, kw)), make(), check_message=True, rtol=1e-4, atol=1e-4)
+    both(
+        lambda t, x: t.istft(x, **_tensors_to(t, kw)),
+        make(),
+        check_message=True,
+        rtol=1e-4,
+        atol=1e-4,
+    )
 
 
 @pytest.mark.filterwarnings("ignore")

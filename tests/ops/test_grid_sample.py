@@ -19,10 +19,14 @@ def _r(*shape, dtype=torch.float64, grad=False, lo=None, hi=None):
     return t.requires_grad_(grad)
 
 
-_CASES = [(k, m, p, a) for k in (2, 3)
-          for m, p, a in itertools.product(("bilinear", "nearest", "bicubic"), ("zeros", "border", "reflection"),
-                                           (False, True))
-          if not (k == 3 and m == "bicubic")]
+_CASES = [
+    (k, m, p, a)
+    for k in (2, 3)
+    for m, p, a in itertools.product(
+        ("bilinear", "nearest", "bicubic"), ("zeros", "border", "reflection"), (False, True)
+    )
+    if not (k == 3 and m == "bicubic")
+]
 
 
 @pytest.mark.parametrize("k,mode,pad,ac", _CASES)
@@ -36,7 +40,9 @@ def test_grid_sample_values_and_grads(k, mode, pad, ac):
         return y, gx, gg
 
     both(f, x, g)
-    y = torchjax.nn.functional.grid_sample(to_tj(x), to_tj(g), mode=mode, padding_mode=pad, align_corners=ac)
+    y = torchjax.nn.functional.grid_sample(
+        to_tj(x), to_tj(g), mode=mode, padding_mode=pad, align_corners=ac
+    )
     assert type(y.grad_fn).__name__ == f"GridSampler{k}DBackward0"
 
 
@@ -46,12 +52,20 @@ def test_grid_sample_dtypes(dtype):
     g = _r(1, 3, 3, 2, dtype=dtype, lo=-1.2, hi=1.2)
     tol = {} if dtype is torch.float32 else dict(rtol=2e-2, atol=1.2e-2)
     for mode in ("bilinear", "nearest", "bicubic"):
-        both(lambda L, x, g, m=mode: L.nn.functional.grid_sample(x, g, mode=m, align_corners=False), x, g, **tol)
+        both(
+            lambda L, x, g, m=mode: L.nn.functional.grid_sample(x, g, mode=m, align_corners=False),
+            x,
+            g,
+            **tol,
+        )
 
 
 def test_grid_sample_special_grid_values():
     x = _r(1, 1, 3, 3)
-    g = torch.tensor([[[[float("nan"), 0.0], [float("inf"), 0.2], [-1.0, -1.0], [1.0, 1.0]]]], dtype=torch.float64)
+    g = torch.tensor(
+        [[[[float("nan"), 0.0], [float("inf"), 0.2], [-1.0, -1.0], [1.0, 1.0]]]],
+        dtype=torch.float64,
+    )
     for mode in (0, 2):  # NaN weights: NaN output with zeros padding
         both(lambda L, x, g, m=mode: L.grid_sampler(x, g, m, 0, True), x, g)
     g = torch.tensor([[[[1e6, 0.0], [-7.3, 0.2], [-1.0, -1.0], [1.0, 1.0]]]], dtype=torch.float64)
@@ -65,17 +79,28 @@ def test_grid_sample_default_align_corners_warns():
         torchjax.nn.functional.grid_sample(x, g)
 
 
-@pytest.mark.parametrize("fn", [
-    lambda L: L.nn.functional.grid_sample(L.zeros(1, 1, 2, 2), L.zeros(1, 2, 2, 2), mode="area"),
-    lambda L: L.nn.functional.grid_sample(L.zeros(1, 1, 2, 2), L.zeros(1, 2, 2, 2), padding_mode="wrap"),
-    lambda L: L.grid_sampler(L.zeros(1, 1, 2, 2), L.zeros(2, 2, 2, 2), 0, 0, False),
-    lambda L: L.grid_sampler(L.zeros(1, 1, 2, 2), L.zeros(1, 2, 2, 3), 0, 0, False),
-    lambda L: L.grid_sampler(L.zeros(1, 1, 2, 0), L.zeros(1, 2, 2, 2), 0, 0, False),
-    lambda L: L.grid_sampler(L.zeros(1, 1, 2, 2, 2), L.zeros(1, 2, 2, 2, 3), 2, 0, False),
-    lambda L: L.grid_sampler(L.zeros(1, 1, 2, 2), L.zeros(1, 2, 2, 2, dtype=L.float64), 0, 0, False),
-    lambda L: L.grid_sampler_3d(L.zeros(1, 1, 2, 2), L.zeros(1, 2, 2, 2), 0, 0, False),
-    lambda L: L.grid_sampler(L.zeros(1, 1, 2, 2, dtype=L.int32), L.zeros(1, 2, 2, 2, dtype=L.int32), 0, 0, False),
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda L: L.nn.functional.grid_sample(
+            L.zeros(1, 1, 2, 2), L.zeros(1, 2, 2, 2), mode="area"
+        ),
+        lambda L: L.nn.functional.grid_sample(
+            L.zeros(1, 1, 2, 2), L.zeros(1, 2, 2, 2), padding_mode="wrap"
+        ),
+        lambda L: L.grid_sampler(L.zeros(1, 1, 2, 2), L.zeros(2, 2, 2, 2), 0, 0, False),
+        lambda L: L.grid_sampler(L.zeros(1, 1, 2, 2), L.zeros(1, 2, 2, 3), 0, 0, False),
+        lambda L: L.grid_sampler(L.zeros(1, 1, 2, 0), L.zeros(1, 2, 2, 2), 0, 0, False),
+        lambda L: L.grid_sampler(L.zeros(1, 1, 2, 2, 2), L.zeros(1, 2, 2, 2, 3), 2, 0, False),
+        lambda L: L.grid_sampler(
+            L.zeros(1, 1, 2, 2), L.zeros(1, 2, 2, 2, dtype=L.float64), 0, 0, False
+        ),
+        lambda L: L.grid_sampler_3d(L.zeros(1, 1, 2, 2), L.zeros(1, 2, 2, 2), 0, 0, False),
+        lambda L: L.grid_sampler(
+            L.zeros(1, 1, 2, 2, dtype=L.int32), L.zeros(1, 2, 2, 2, dtype=L.int32), 0, 0, False
+        ),
+    ],
+)
 def test_grid_sample_errors(fn):
     both(fn, check_message=True)
 
@@ -85,8 +110,16 @@ def test_grid_sample_empty():
     both(lambda L: L.grid_sampler(L.zeros(0, 2, 3, 3), L.zeros(0, 4, 1, 2), 1, 1, True))
 
 
-@pytest.mark.parametrize("size,ac", [((2, 3, 4, 5), False), ((2, 3, 4, 5), True), ((2, 1, 3, 1, 4), False),
-                                     ((2, 1, 3, 2, 4), True), ((1, 1, 1, 3), False)])
+@pytest.mark.parametrize(
+    "size,ac",
+    [
+        ((2, 3, 4, 5), False),
+        ((2, 3, 4, 5), True),
+        ((2, 1, 3, 1, 4), False),
+        ((2, 1, 3, 2, 4), True),
+        ((1, 1, 1, 3), False),
+    ],
+)
 def test_affine_grid(size, ac):
     theta = _r(size[0], len(size) - 2, len(size) - 1, grad=True)
 
@@ -99,13 +132,16 @@ def test_affine_grid(size, ac):
         both(f, theta)
 
 
-@pytest.mark.parametrize("fn", [
-    lambda L: L.nn.functional.affine_grid(L.zeros(1, 2, 3, dtype=L.int64), (1, 1, 2, 2), False),
-    lambda L: L.nn.functional.affine_grid(L.zeros(1, 3, 4), (1, 1, 2, 2), False),
-    lambda L: L.nn.functional.affine_grid(L.zeros(1, 2, 3), (1, 1, 2, 2, 2), False),
-    lambda L: L.nn.functional.affine_grid(L.zeros(1, 2, 3), (1, 1, 2), False),
-    lambda L: L.nn.functional.affine_grid(L.zeros(1, 2, 3), (1, 1, 0, 2), False),
-    lambda L: L.affine_grid_generator(L.zeros(1, 2, 3), (1, 1, 2), False),
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda L: L.nn.functional.affine_grid(L.zeros(1, 2, 3, dtype=L.int64), (1, 1, 2, 2), False),
+        lambda L: L.nn.functional.affine_grid(L.zeros(1, 3, 4), (1, 1, 2, 2), False),
+        lambda L: L.nn.functional.affine_grid(L.zeros(1, 2, 3), (1, 1, 2, 2, 2), False),
+        lambda L: L.nn.functional.affine_grid(L.zeros(1, 2, 3), (1, 1, 2), False),
+        lambda L: L.nn.functional.affine_grid(L.zeros(1, 2, 3), (1, 1, 0, 2), False),
+        lambda L: L.affine_grid_generator(L.zeros(1, 2, 3), (1, 1, 2), False),
+    ],
+)
 def test_affine_grid_errors(fn):
     both(fn, check_message=True)

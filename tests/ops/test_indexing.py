@@ -43,10 +43,33 @@ def check_get(idx, x=X):
     assert_same(xj.grad, xt.grad)
 
 
-BASIC = [0, -1, (1,), (0, 1), (0, 1, 2), (1, -1, -4), slice(None), slice(1, None), slice(None, None, 2),
-         slice(-10, 10), slice(5, 1), slice(1, 3, 5), None, (None, 0), (..., 1), (..., None), (0, ..., 1),
-         (..., ...), (1, None, ..., None, 2), (), (slice(None), slice(None)), (slice(0, 1), slice(None), 3),
-         (np.int64(1),), (np.int64(0), slice(np.int64(1), None)), (slice(None), 0, slice(1, None, 2))]
+BASIC = [
+    0,
+    -1,
+    (1,),
+    (0, 1),
+    (0, 1, 2),
+    (1, -1, -4),
+    slice(None),
+    slice(1, None),
+    slice(None, None, 2),
+    slice(-10, 10),
+    slice(5, 1),
+    slice(1, 3, 5),
+    None,
+    (None, 0),
+    (..., 1),
+    (..., None),
+    (0, ..., 1),
+    (..., ...),
+    (1, None, ..., None, 2),
+    (),
+    (slice(None), slice(None)),
+    (slice(0, 1), slice(None), 3),
+    (np.int64(1),),
+    (np.int64(0), slice(np.int64(1), None)),
+    (slice(None), 0, slice(1, None, 2)),
+]
 
 
 @pytest.mark.parametrize("idx", BASIC, ids=[repr(i) for i in BASIC])
@@ -56,15 +79,51 @@ def test_basic_getitem_views(idx):
 
 
 ADV = [
-    torch.tensor(1), torch.tensor([1, 0]), torch.tensor([[1, 0], [0, 1]]), torch.tensor([-1, 1]), [0, 1], [[0, 1]],
-    [0, [1]], ([0, 1],), ([0, 1], [1, 2]), ([0, 1], slice(None), [1, 2]), (slice(None), [0, 2], [1, 3]),
-    (0, [0, 2], [1, 3]), ([0, 1], 0, [1, 3]), ([[0], [1]], [1, 2]), (X[:, :, 0] > 5,), (X[0] > 5,), (X > 5,),
-    (X[:, 0] > 2,), (slice(None), X[0, :, 0] > 2), (X[0, :, 0] > 2).to(torch.uint8), np.array([0, 1]),
-    (np.array([0, 1]), 1), (torch.tensor([True, False]), torch.tensor([1])), (torch.tensor([1, 0]), None, torch.tensor([0, 1])),
-    ([],), (torch.tensor([], dtype=torch.long),), (slice(None), torch.tensor([0, 1]).int()), True, False, (True, 0),
-    (0, True), (False,), (None, True), torch.tensor(True), torch.tensor(False), (torch.tensor(1), torch.tensor(2)),
-    (slice(torch.tensor(1), None),), (Ellipsis, torch.tensor([0, 1]), None), (torch.tensor([0, 1]), ..., torch.tensor([0, 1])),
-    [True, False], (X[0, 0] > 1,), torch.tensor([[[True]]]), range(2), (0, torch.tensor([-4])), (torch.tensor([[0, 1]]), torch.tensor([[2], [0]])),
+    torch.tensor(1),
+    torch.tensor([1, 0]),
+    torch.tensor([[1, 0], [0, 1]]),
+    torch.tensor([-1, 1]),
+    [0, 1],
+    [[0, 1]],
+    [0, [1]],
+    ([0, 1],),
+    ([0, 1], [1, 2]),
+    ([0, 1], slice(None), [1, 2]),
+    (slice(None), [0, 2], [1, 3]),
+    (0, [0, 2], [1, 3]),
+    ([0, 1], 0, [1, 3]),
+    ([[0], [1]], [1, 2]),
+    (X[:, :, 0] > 5,),
+    (X[0] > 5,),
+    (X > 5,),
+    (X[:, 0] > 2,),
+    (slice(None), X[0, :, 0] > 2),
+    (X[0, :, 0] > 2).to(torch.uint8),
+    np.array([0, 1]),
+    (np.array([0, 1]), 1),
+    (torch.tensor([True, False]), torch.tensor([1])),
+    (torch.tensor([1, 0]), None, torch.tensor([0, 1])),
+    ([],),
+    (torch.tensor([], dtype=torch.long),),
+    (slice(None), torch.tensor([0, 1]).int()),
+    True,
+    False,
+    (True, 0),
+    (0, True),
+    (False,),
+    (None, True),
+    torch.tensor(True),
+    torch.tensor(False),
+    (torch.tensor(1), torch.tensor(2)),
+    (slice(torch.tensor(1), None),),
+    (Ellipsis, torch.tensor([0, 1]), None),
+    (torch.tensor([0, 1]), ..., torch.tensor([0, 1])),
+    [True, False],
+    (X[0, 0] > 1,),
+    torch.tensor([[[True]]]),
+    range(2),
+    (0, torch.tensor([-4])),
+    (torch.tensor([[0, 1]]), torch.tensor([[2], [0]])),
 ]
 
 
@@ -75,15 +134,37 @@ def test_advanced_getitem(idx):
             warnings.simplefilter("ignore")
             X.clone()[idx]
     except IndexError:
-        both(lambda L, t: t[idx if L is torch else _conv(idx)], X, **MSG)  # torch refuses it: so must we
+        both(
+            lambda L, t: t[idx if L is torch else _conv(idx)], X, **MSG
+        )  # torch refuses it: so must we
         return
     check_get(idx)
 
 
-BAD_GET = [5, -3, (0, 3), (0, 0, 4), (0, 0, 0, 0), slice(None, None, -1), slice(None, None, 0), 1.0, (0, 1.5),
-           torch.tensor([1.0]), "a", torch.tensor([2]), torch.tensor([3]), (0, torch.tensor([-5])), X[0] > 5,
-           (X[0, 0] > 1, X[0, 0] > 1), (0, [0, 3]), torch.tensor([[1, 2]]).float(), (slice(None), torch.tensor([-5])),
-           (1, torch.tensor([1]), torch.tensor([4])), (X[:, 0] > 2,), (0, 1, torch.tensor([4]))]
+BAD_GET = [
+    5,
+    -3,
+    (0, 3),
+    (0, 0, 4),
+    (0, 0, 0, 0),
+    slice(None, None, -1),
+    slice(None, None, 0),
+    1.0,
+    (0, 1.5),
+    torch.tensor([1.0]),
+    "a",
+    torch.tensor([2]),
+    torch.tensor([3]),
+    (0, torch.tensor([-5])),
+    X[0] > 5,
+    (X[0, 0] > 1, X[0, 0] > 1),
+    (0, [0, 3]),
+    torch.tensor([[1, 2]]).float(),
+    (slice(None), torch.tensor([-5])),
+    (1, torch.tensor([1]), torch.tensor([4])),
+    (X[:, 0] > 2,),
+    (0, 1, torch.tensor([4])),
+]
 
 
 @pytest.mark.parametrize("idx", BAD_GET, ids=[f"bad{i}" for i in range(len(BAD_GET))])
@@ -116,22 +197,56 @@ def test_getitem_list_warning_and_aliasing():
 
 
 SET = [
-    (0, 1.5), ((0, 1), torch.tensor([9.0, 8, 7, 6])), ((0, 1), torch.tensor([[9.0, 8, 7, 6]])),
-    ((0, 1), torch.tensor([[9.0], [8.0]])), (slice(None), torch.tensor(5)), ((..., 0), torch.tensor([1, 2, 3])),
-    ((..., 0), torch.tensor([1, 2])), (None, 3.0), (True, 2.0), (False, 2.0), (torch.tensor([1, 0]), torch.tensor([1.0, 2, 3, 4])),
-    ([0, 0], torch.tensor([[1.0, 2, 3, 4]]).expand(3, 4)), (([0, 1], [1, 2]), 7.0),
-    (([0, 1], [1, 2]), torch.tensor([[1.0, 2, 3, 4], [5, 6, 7, 8]])), ((X > 10,), -1.0), ((X > 10,), torch.tensor(-1.0)),
-    ((X > 100,), torch.tensor([])), ((X > 10,), torch.arange(13.0)), ((X > 10,), torch.arange(12.0)),
-    ((slice(None), [0, 2]), torch.ones(2, 2, 4)), ((slice(None), [0, 2], slice(1, 3)), torch.ones(2, 2, 2) * 3),
-    (0, torch.ones(3, 4, dtype=torch.int64)), (0, torch.ones(3, 4, dtype=torch.float64)),
-    (([0],), torch.ones(1, 3, 4, dtype=torch.float64)), ((0, 0, 0), 1 + 2j), ((0, 0, 0), torch.tensor([1.0])),
-    (([0, 1],), torch.ones(3, 3, 4)), (torch.tensor([5]), 1.0), ((slice(None, None, 2),), torch.zeros(1, 3, 4)),
-    ((0, slice(None, None, -1)), 1.0), ((1, torch.tensor([0, 0, 0])), torch.arange(12.0).reshape(3, 4)),
-    ((X[:, :, 0] > 5,), 1.0), ((X[:, :, 0] > 5, 1), torch.tensor([100.0])), (([1, 0], [2, 2], [3, 3]), torch.tensor([1.0, 2.0])),
-    (..., torch.zeros(4)), ((), 3.0), ([[0, 1], [1, 2]], 5.0), ((torch.tensor([0, 1]).int(),), 1.0), (np.array([1]), 2.0),
-    ((0, [0, 1]), np.float64(3.0)), (0, [1.0, 2.0, 3.0, 4.0]), (0, np.float32(1)), (0, np.ones(4)), (0, None),
-    ((X >= 0,), torch.tensor(1.0, dtype=torch.float64)), ((X >= 0,), torch.ones(24, dtype=torch.float64)),
-    ([0], torch.tensor(1.0, dtype=torch.float64)), (0, np.int64(4)), (0, 1e300), (0, float("inf")),
+    (0, 1.5),
+    ((0, 1), torch.tensor([9.0, 8, 7, 6])),
+    ((0, 1), torch.tensor([[9.0, 8, 7, 6]])),
+    ((0, 1), torch.tensor([[9.0], [8.0]])),
+    (slice(None), torch.tensor(5)),
+    ((..., 0), torch.tensor([1, 2, 3])),
+    ((..., 0), torch.tensor([1, 2])),
+    (None, 3.0),
+    (True, 2.0),
+    (False, 2.0),
+    (torch.tensor([1, 0]), torch.tensor([1.0, 2, 3, 4])),
+    ([0, 0], torch.tensor([[1.0, 2, 3, 4]]).expand(3, 4)),
+    (([0, 1], [1, 2]), 7.0),
+    (([0, 1], [1, 2]), torch.tensor([[1.0, 2, 3, 4], [5, 6, 7, 8]])),
+    ((X > 10,), -1.0),
+    ((X > 10,), torch.tensor(-1.0)),
+    ((X > 100,), torch.tensor([])),
+    ((X > 10,), torch.arange(13.0)),
+    ((X > 10,), torch.arange(12.0)),
+    ((slice(None), [0, 2]), torch.ones(2, 2, 4)),
+    ((slice(None), [0, 2], slice(1, 3)), torch.ones(2, 2, 2) * 3),
+    (0, torch.ones(3, 4, dtype=torch.int64)),
+    (0, torch.ones(3, 4, dtype=torch.float64)),
+    (([0],), torch.ones(1, 3, 4, dtype=torch.float64)),
+    ((0, 0, 0), 1 + 2j),
+    ((0, 0, 0), torch.tensor([1.0])),
+    (([0, 1],), torch.ones(3, 3, 4)),
+    (torch.tensor([5]), 1.0),
+    ((slice(None, None, 2),), torch.zeros(1, 3, 4)),
+    ((0, slice(None, None, -1)), 1.0),
+    ((1, torch.tensor([0, 0, 0])), torch.arange(12.0).reshape(3, 4)),
+    ((X[:, :, 0] > 5,), 1.0),
+    ((X[:, :, 0] > 5, 1), torch.tensor([100.0])),
+    (([1, 0], [2, 2], [3, 3]), torch.tensor([1.0, 2.0])),
+    (..., torch.zeros(4)),
+    ((), 3.0),
+    ([[0, 1], [1, 2]], 5.0),
+    ((torch.tensor([0, 1]).int(),), 1.0),
+    (np.array([1]), 2.0),
+    ((0, [0, 1]), np.float64(3.0)),
+    (0, [1.0, 2.0, 3.0, 4.0]),
+    (0, np.float32(1)),
+    (0, np.ones(4)),
+    (0, None),
+    ((X >= 0,), torch.tensor(1.0, dtype=torch.float64)),
+    ((X >= 0,), torch.ones(24, dtype=torch.float64)),
+    ([0], torch.tensor(1.0, dtype=torch.float64)),
+    (0, np.int64(4)),
+    (0, 1e300),
+    (0, float("inf")),
 ]
 
 
@@ -146,17 +261,43 @@ def test_setitem(idx, val):
     both(f, X.clone(), val, **MSG)
 
 
-@pytest.mark.parametrize("dt,val", [(torch.int64, 2.7), (torch.int64, float("nan")), (torch.int64, 1e30),
-                                    (torch.int64, 2 ** 70), (torch.uint8, 300), (torch.uint8, -1), (torch.uint8, -129),
-                                    (torch.int8, 127.9), (torch.int8, -128), (torch.bool, 2.5), (torch.int32, 1j),
-                                    (torch.float16, 1e10), (torch.float64, 1j), (torch.complex64, 1 + 1j)])
+@pytest.mark.parametrize(
+    "dt,val",
+    [
+        (torch.int64, 2.7),
+        (torch.int64, float("nan")),
+        (torch.int64, 1e30),
+        (torch.int64, 2**70),
+        (torch.uint8, 300),
+        (torch.uint8, -1),
+        (torch.uint8, -129),
+        (torch.int8, 127.9),
+        (torch.int8, -128),
+        (torch.bool, 2.5),
+        (torch.int32, 1j),
+        (torch.float16, 1e10),
+        (torch.float64, 1j),
+        (torch.complex64, 1 + 1j),
+    ],
+)
 def test_setitem_scalar_conversion(dt, val):
     both(lambda L, t: (t.__setitem__(0, val), t)[1], torch.zeros(3, dtype=dt), **MSG)
     both(lambda L, t: (t.__setitem__([1], val), t)[1], torch.zeros(3, dtype=dt), **MSG)
 
 
-@pytest.mark.parametrize("idx", [(0, 1), (slice(None), [0, 2]), "mask", ([0, 1], [1, 2]), (0,), (slice(None),),
-                                 (..., 1), (None, 0)])
+@pytest.mark.parametrize(
+    "idx",
+    [
+        (0, 1),
+        (slice(None), [0, 2]),
+        "mask",
+        ([0, 1], [1, 2]),
+        (0,),
+        (slice(None),),
+        (..., 1),
+        (None, 0),
+    ],
+)
 @pytest.mark.parametrize("scalar", [False, True])
 def test_setitem_autograd(idx, scalar):
     if isinstance(idx, str):
@@ -182,7 +323,9 @@ def test_setitem_autograd(idx, scalar):
     assert_same(gaj, gat)
     if not scalar:
         assert_same(gvj, gvt)
-    if not (scalar and nt.startswith("Fill")):  # torch: FillBackward3 (fill_ with a Tensor); see report
+    if not (
+        scalar and nt.startswith("Fill")
+    ):  # torch: FillBackward3 (fill_ with a Tensor); see report
         assert nj == nt
 
 
@@ -206,11 +349,13 @@ def test_setitem_through_views_and_versions():
 def test_index_put():
     x = _rand(3, 4)
     v = _rand(2, 4, seed=1)
-    for f in (lambda L, t, u: t.index_put((L.tensor([0, 2]),), u),
-              lambda L, t, u: L.index_put(t, (L.tensor([0, 0]),), u, accumulate=True),
-              lambda L, t, u: t.index_put([L.tensor([0, 1]), L.tensor([3, 3])], u[0, :2], True),
-              lambda L, t, u: t.index_put((t > 0,), u.sum()),
-              lambda L, t, u: t.index_put((L.tensor([[0, 0]]).int(),), u[:1])):
+    for f in (
+        lambda L, t, u: t.index_put((L.tensor([0, 2]),), u),
+        lambda L, t, u: L.index_put(t, (L.tensor([0, 0]),), u, accumulate=True),
+        lambda L, t, u: t.index_put([L.tensor([0, 1]), L.tensor([3, 3])], u[0, :2], True),
+        lambda L, t, u: t.index_put((t > 0,), u.sum()),
+        lambda L, t, u: t.index_put((L.tensor([[0, 0]]).int(),), u[:1]),
+    ):
         xt, vt = x.clone().requires_grad_(), v.clone().requires_grad_()
         xj, vj = to_tj(xt), to_tj(vt)
         a, b = f(torch, xt, vt), f(torchjax, xj, vj)
@@ -223,13 +368,17 @@ def test_index_put():
         assert_same(vj.grad, vt.grad)
     both(lambda L, t, u: t.clone().index_put_((L.tensor([0, 2]),), u), x, v)
     both(lambda L, t, u: L.index_put_(t.clone(), (L.tensor([1, 1]),), u, True), x, v)
-    for f in (lambda L, t, u: t.index_put((L.tensor([0, 1]),), u[0, :2]),
-              lambda L, t, u: t.index_put((L.tensor([0, 1]),), u[0, :3]),
-              lambda L, t, u: t.index_put((L.tensor([0, 1]),) * 3, u[0, :2]),
-              lambda L, t, u: t.index_put((L.tensor([0, 5]),), u), lambda L, t, u: t.index_put((L.tensor([0.0, 1]),), u),
-              lambda L, t, u: t.index_put((L.tensor([0, 1]),), u.double()),
-              lambda L, t, u: t.index_put((None, L.tensor([0, 1])), u[0, :2]),
-              lambda L, t, u: t.index_put(L.tensor([0, 0]), u), lambda L, t, u: t.index_put((t[0] > 0,), u)):
+    for f in (
+        lambda L, t, u: t.index_put((L.tensor([0, 1]),), u[0, :2]),
+        lambda L, t, u: t.index_put((L.tensor([0, 1]),), u[0, :3]),
+        lambda L, t, u: t.index_put((L.tensor([0, 1]),) * 3, u[0, :2]),
+        lambda L, t, u: t.index_put((L.tensor([0, 5]),), u),
+        lambda L, t, u: t.index_put((L.tensor([0.0, 1]),), u),
+        lambda L, t, u: t.index_put((L.tensor([0, 1]),), u.double()),
+        lambda L, t, u: t.index_put((None, L.tensor([0, 1])), u[0, :2]),
+        lambda L, t, u: t.index_put(L.tensor([0, 0]), u),
+        lambda L, t, u: t.index_put((t[0] > 0,), u),
+    ):
         both(f, x, v, **MSG)
 
 
@@ -238,8 +387,12 @@ def test_index_put():
 
 def test_masked_fill():
     x = _rand(2, 3)
-    for f in (lambda L, t: t.masked_fill(t > 0, 9.0), lambda L, t: L.masked_fill(t, t[0] > 0, -1),
-              lambda L, t: t.masked_fill(t > 0, L.tensor(9.5)), lambda L, t: t.masked_fill(t > 0, L.tensor(2.0).double())):
+    for f in (
+        lambda L, t: t.masked_fill(t > 0, 9.0),
+        lambda L, t: L.masked_fill(t, t[0] > 0, -1),
+        lambda L, t: t.masked_fill(t > 0, L.tensor(9.5)),
+        lambda L, t: t.masked_fill(t > 0, L.tensor(2.0).double()),
+    ):
         xt = x.clone().requires_grad_()
         xj = to_tj(xt)
         a, b = f(torch, xt), f(torchjax, xj)
@@ -257,15 +410,23 @@ def test_masked_fill():
     both(lambda L, t: t.long().masked_fill(t > 0, 9.5), x)
     both(lambda L, t: t.long().masked_fill(t > 0, L.tensor(9.5)), x)
     both(lambda L, t: t.clone().masked_fill_(t > 0, 1.0), x)
-    for f in (lambda L, t: t[0].masked_fill_(t > 0, 9.0), lambda L, t: t.masked_fill((t > 0).int(), 9),
-              lambda L, t: t.masked_fill(t > 0, L.tensor([9.0])), lambda L, t: t.masked_fill(t > 0, 1 + 2j)):
+    for f in (
+        lambda L, t: t[0].masked_fill_(t > 0, 9.0),
+        lambda L, t: t.masked_fill((t > 0).int(), 9),
+        lambda L, t: t.masked_fill(t > 0, L.tensor([9.0])),
+        lambda L, t: t.masked_fill(t > 0, 1 + 2j),
+    ):
         both(f, x, **MSG)
 
 
 def test_masked_select():
     x = _rand(2, 3)
-    for f in (lambda L, t: t.masked_select(t > 0), lambda L, t: L.masked_select(t, t[0] > 0),
-              lambda L, t: t[0].masked_select(t > 0), lambda L, t: t.t().masked_select(t.t() > 0)):
+    for f in (
+        lambda L, t: t.masked_select(t > 0),
+        lambda L, t: L.masked_select(t, t[0] > 0),
+        lambda L, t: t[0].masked_select(t > 0),
+        lambda L, t: t.t().masked_select(t.t() > 0),
+    ):
         xt = x.clone().requires_grad_()
         xj = to_tj(xt)
         a, b = f(torch, xt), f(torchjax, xj)
@@ -282,8 +443,14 @@ def test_masked_select():
 
 
 def test_nonzero_family():
-    for x in (torch.tensor([[1, 0], [0, 2]]), torch.tensor(3.0), torch.tensor(0.0), torch.zeros(2, 0), torch.tensor([1, 0, 2]),
-              torch.tensor([[True, False, True]])):
+    for x in (
+        torch.tensor([[1, 0], [0, 2]]),
+        torch.tensor(3.0),
+        torch.tensor(0.0),
+        torch.zeros(2, 0),
+        torch.tensor([1, 0, 2]),
+        torch.tensor([[True, False, True]]),
+    ):
         both(lambda L, t: t.nonzero(), x)
         both(lambda L, t: L.nonzero(t, as_tuple=True), x)
         both(lambda L, t: L.argwhere(t), x)
@@ -307,5 +474,11 @@ def test_unsafe_masked_index():
     b.sum().backward()
     assert_same(xj.grad, xt.grad)
     vals = _rand(3, 4, seed=2)
-    both(lambda L, t, m, i0, i1, v: L._unsafe_masked_index_put_accumulate(t, m, [i0, i1], v), x, mask, idx[0], idx[1],
-         vals)
+    both(
+        lambda L, t, m, i0, i1, v: L._unsafe_masked_index_put_accumulate(t, m, [i0, i1], v),
+        x,
+        mask,
+        idx[0],
+        idx[1],
+        vals,
+    )

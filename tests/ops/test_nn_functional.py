@@ -59,9 +59,17 @@ B3 = torch.randn(3, dtype=torch.float64)
 # ------------------------------------------------------------------ dropout
 
 
-@pytest.mark.parametrize("name, shape", [("dropout", (2, 3, 4)), ("alpha_dropout", (2, 3)),
-                                         ("feature_alpha_dropout", (2, 3, 4, 5)), ("dropout1d", (2, 3, 4)),
-                                         ("dropout2d", (2, 3, 4, 5)), ("dropout3d", (2, 3, 4, 5, 2))])
+@pytest.mark.parametrize(
+    "name, shape",
+    [
+        ("dropout", (2, 3, 4)),
+        ("alpha_dropout", (2, 3)),
+        ("feature_alpha_dropout", (2, 3, 4, 5)),
+        ("dropout1d", (2, 3, 4)),
+        ("dropout2d", (2, 3, 4, 5)),
+        ("dropout3d", (2, 3, 4, 5, 2)),
+    ],
+)
 def test_dropout_shapes_dtypes_and_eval_identity(name, shape):
     x = torchjax.randn(*shape)
     with warnings.catch_warnings():
@@ -94,7 +102,9 @@ def test_dropout_values_match_torch_where_torch_takes_its_default_bernoulli_path
     th = torch.nn.functional.dropout(torch.ones(6, 7), 0.4)
     torch.manual_seed(3)
     if not torch.equal(th, torch.empty(6, 7).bernoulli_(0.6) / 0.6):
-        pytest.skip("this torch build draws dropout masks from MKL (Intel CPU): values differ by design")
+        pytest.skip(
+            "this torch build draws dropout masks from MKL (Intel CPU): values differ by design"
+        )
     torchjax.manual_seed(3)
     assert_same(F(torchjax).dropout(torchjax.ones(6, 7), 0.4), th)
 
@@ -153,15 +163,27 @@ def test_batch_norm_updates_running_stats(training):
 
 def test_native_batch_norm_outputs():
     run(lambda t, x: t.native_batch_norm(x, None, None, None, None, True, 0.1, 1e-5), X)
-    run(lambda t, x, rm, rv: t.native_batch_norm(x, None, None, rm, rv, False, 0.1, 1e-5), X, W3, W3.abs())
+    run(
+        lambda t, x, rm, rv: t.native_batch_norm(x, None, None, rm, rv, False, 0.1, 1e-5),
+        X,
+        W3,
+        W3.abs(),
+    )
     run(lambda t, x: t.batch_norm(x[:0], None, None, None, None, True, 0.1, 1e-5, False), X)
 
 
 def test_batch_norm_errors():
     run(lambda t, x: F(t).batch_norm(x, None, None), X, check_message=True)
-    run(lambda t, x: F(t).batch_norm(x, torch.zeros(4) if t is torch else torchjax.zeros(4), None, training=True), X,
-        check_message=True)
-    run(lambda t, x: F(t).batch_norm(x[:1, :, :1], None, None, training=True), X, check_message=True)
+    run(
+        lambda t, x: F(t).batch_norm(
+            x, torch.zeros(4) if t is torch else torchjax.zeros(4), None, training=True
+        ),
+        X,
+        check_message=True,
+    )
+    run(
+        lambda t, x: F(t).batch_norm(x[:1, :, :1], None, None, training=True), X, check_message=True
+    )
     run(lambda t, x: F(t).batch_norm(x, None, None, training=True, eps=0.0), X, check_message=True)
     run(lambda t, x: F(t).batch_norm(x.long(), None, None, training=True), X, check_message=True)
 
@@ -172,7 +194,11 @@ def test_instance_norm_running_stats():
 
     run(f, X, W3, W3.abs())
     run(lambda t, x, rm, rv: F(t).instance_norm(x, rm, rv, use_input_stats=False), X, W3, W3.abs())
-    run(lambda t, x: t.instance_norm(x, None, None, None, None, False, 0.1, 1e-5, False), X, check_message=True)
+    run(
+        lambda t, x: t.instance_norm(x, None, None, None, None, False, 0.1, 1e-5, False),
+        X,
+        check_message=True,
+    )
     run(lambda t, x: F(t).instance_norm(x[:, :, :1]), X, check_message=True)
 
 
@@ -200,35 +226,44 @@ def test_rms_norm_and_local_response_norm():
     run(lambda t, x: F(t).rms_norm(x.float(), [3, 5], eps=1e-3), X)
     run(lambda t, x: F(t).rms_norm(x.half(), [5]), X)
     run(lambda t, x: F(t).local_response_norm(x, 2), X)
-    run(lambda t, x: F(t).local_response_norm(x.reshape(2, 2, 3, 5), 3, alpha=0.1, beta=0.5, k=2.0), X)
+    run(
+        lambda t, x: F(t).local_response_norm(x.reshape(2, 2, 3, 5), 3, alpha=0.1, beta=0.5, k=2.0),
+        X,
+    )
     run(lambda t, x: F(t).local_response_norm((x * 3).long(), 3), X)
 
 
-@pytest.mark.parametrize("call", [
-    lambda t, x: F(t).group_norm(x, 0),
-    lambda t, x: F(t).group_norm(x, 2),
-    lambda t, x: F(t).group_norm(x[0, 0], 1),
-    lambda t, x: t.group_norm(x, 3, torch.ones(4) if t is torch else torchjax.ones(4)),
-    lambda t, x: F(t).layer_norm(x, [4]),
-    lambda t, x: F(t).layer_norm(x, []),
-    lambda t, x: F(t).layer_norm(x.long(), [5]),
-    lambda t, x: F(t).rms_norm(x, [5], torch.ones(4) if t is torch else torchjax.ones(4)),
-    lambda t, x: F(t).rms_norm(x.long(), [5]),
-    lambda t, x: F(t).local_response_norm(x[0], 2),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t, x: F(t).group_norm(x, 0),
+        lambda t, x: F(t).group_norm(x, 2),
+        lambda t, x: F(t).group_norm(x[0, 0], 1),
+        lambda t, x: t.group_norm(x, 3, torch.ones(4) if t is torch else torchjax.ones(4)),
+        lambda t, x: F(t).layer_norm(x, [4]),
+        lambda t, x: F(t).layer_norm(x, []),
+        lambda t, x: F(t).layer_norm(x.long(), [5]),
+        lambda t, x: F(t).rms_norm(x, [5], torch.ones(4) if t is torch else torchjax.ones(4)),
+        lambda t, x: F(t).rms_norm(x.long(), [5]),
+        lambda t, x: F(t).local_response_norm(x[0], 2),
+    ],
+)
 def test_norm_errors(call):
     run(call, X, check_message=True)
 
 
-@pytest.mark.parametrize("fn", [
-    lambda t, x, w: F(t).batch_norm(x, None, None, w, w, training=True),
-    lambda t, x, w: F(t).batch_norm(x, w.detach().abs(), w.detach().abs(), w, None),
-    lambda t, x, w: F(t).group_norm(x, 3, w, w),
-    lambda t, x, w: F(t).instance_norm(x, weight=w, bias=w),
-    lambda t, x, w: F(t).layer_norm(x, [5]) * w.sum(),
-    lambda t, x, w: F(t).rms_norm(x, [5]) * w.sum(),
-    lambda t, x, w: F(t).local_response_norm(x, 3) * w.sum(),
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda t, x, w: F(t).batch_norm(x, None, None, w, w, training=True),
+        lambda t, x, w: F(t).batch_norm(x, w.detach().abs(), w.detach().abs(), w, None),
+        lambda t, x, w: F(t).group_norm(x, 3, w, w),
+        lambda t, x, w: F(t).instance_norm(x, weight=w, bias=w),
+        lambda t, x, w: F(t).layer_norm(x, [5]) * w.sum(),
+        lambda t, x, w: F(t).rms_norm(x, [5]) * w.sum(),
+        lambda t, x, w: F(t).local_response_norm(x, 3) * w.sum(),
+    ],
+)
 def test_norm_gradients(fn):
     grads(fn, X, W3, diff=(0, 1))
 
@@ -250,7 +285,12 @@ def test_embedding_and_renorm():
     run(lambda t, i, w: F(t).embedding(i.float(), w), IDX, EW, check_message=True)
     run(lambda t, i, w: F(t).embedding(i, w[0]), IDX, EW, check_message=True)
     run(lambda t, i, w: F(t).embedding(i, w, padding_idx=11), IDX, EW)
-    run(lambda t, i, w: t.embedding_renorm_(w.requires_grad_(), i, 1.0, 2.0), IDX, EW, check_message=True)
+    run(
+        lambda t, i, w: t.embedding_renorm_(w.requires_grad_(), i, 1.0, 2.0),
+        IDX,
+        EW,
+        check_message=True,
+    )
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
@@ -259,39 +299,58 @@ def test_embedding_and_renorm():
 @pytest.mark.parametrize("include_last_offset", [False, True])
 def test_embedding_bag_matches_cpu_kernel(dtype, mode, padding_idx, include_last_offset):
     # all four outputs, including torch's CPU layout of offset2bag / bag_size / max_indices
-    run(lambda t, w, i, o: t.embedding_bag(w, i, o, False, mode, False, None, include_last_offset, padding_idx),
-        EW.to(dtype), FLAT, OFFS)
+    run(
+        lambda t, w, i, o: t.embedding_bag(
+            w, i, o, False, mode, False, None, include_last_offset, padding_idx
+        ),
+        EW.to(dtype),
+        FLAT,
+        OFFS,
+    )
 
 
 @pytest.mark.parametrize("mode", ["sum", "mean", "max"])
 def test_embedding_bag_functional(mode):
     run(lambda t, i, w: F(t).embedding_bag(i, w, mode=mode, padding_idx=9), IDX, EW)
     run(lambda t, i, w, o: F(t).embedding_bag(i, w, o, mode=mode, max_norm=1.0), FLAT, EW, OFFS)
-    run(lambda t, i, w, o, p: F(t).embedding_bag(i, w, o, mode=mode, per_sample_weights=p), FLAT, EW, OFFS,
-        torch.rand(8, dtype=torch.float64))
+    run(
+        lambda t, i, w, o, p: F(t).embedding_bag(i, w, o, mode=mode, per_sample_weights=p),
+        FLAT,
+        EW,
+        OFFS,
+        torch.rand(8, dtype=torch.float64),
+    )
 
 
-@pytest.mark.parametrize("call", [
-    lambda t, i, w, o: F(t).embedding_bag(i, w, o + 1),
-    lambda t, i, w, o: F(t).embedding_bag(i, w, o * 3),
-    lambda t, i, w, o: F(t).embedding_bag(i, w, o, padding_idx=10),
-    lambda t, i, w, o: F(t).embedding_bag(i, w, o, mode="prod"),
-    lambda t, i, w, o: F(t).embedding_bag(i, w),
-    lambda t, i, w, o: F(t).embedding_bag(i.float(), w, o),
-    lambda t, i, w, o: t.embedding_bag(w, i, o, False, 3, False, None, False, None),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t, i, w, o: F(t).embedding_bag(i, w, o + 1),
+        lambda t, i, w, o: F(t).embedding_bag(i, w, o * 3),
+        lambda t, i, w, o: F(t).embedding_bag(i, w, o, padding_idx=10),
+        lambda t, i, w, o: F(t).embedding_bag(i, w, o, mode="prod"),
+        lambda t, i, w, o: F(t).embedding_bag(i, w),
+        lambda t, i, w, o: F(t).embedding_bag(i.float(), w, o),
+        lambda t, i, w, o: t.embedding_bag(w, i, o, False, 3, False, None, False, None),
+    ],
+)
 def test_embedding_bag_errors(call):
     run(call, FLAT, EW, OFFS, check_message=True)
 
 
-@pytest.mark.parametrize("fn", [
-    lambda t, w, i: F(t).embedding(i, w, padding_idx=2, scale_grad_by_freq=True),
-    lambda t, w, i: F(t).embedding(i, w, padding_idx=9),
-    lambda t, w, i: F(t).embedding_bag(i, w, padding_idx=9, mode="mean"),
-    lambda t, w, i: F(t).embedding_bag(i, w, padding_idx=9, mode="max"),
-    lambda t, w, i: F(t).embedding_bag(i, w, mode="sum", scale_grad_by_freq=True),
-    lambda t, w, i: F(t).embedding_bag(i[:, :2] * 0 + i[:, :1], w, mode="max"),  # ties within a bag
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda t, w, i: F(t).embedding(i, w, padding_idx=2, scale_grad_by_freq=True),
+        lambda t, w, i: F(t).embedding(i, w, padding_idx=9),
+        lambda t, w, i: F(t).embedding_bag(i, w, padding_idx=9, mode="mean"),
+        lambda t, w, i: F(t).embedding_bag(i, w, padding_idx=9, mode="max"),
+        lambda t, w, i: F(t).embedding_bag(i, w, mode="sum", scale_grad_by_freq=True),
+        lambda t, w, i: F(t).embedding_bag(
+            i[:, :2] * 0 + i[:, :1], w, mode="max"
+        ),  # ties within a bag
+    ],
+)
 def test_embedding_gradients(fn):
     grads(fn, EW, IDX)
 
@@ -300,8 +359,12 @@ def test_one_hot():
     run(lambda t, i: F(t).one_hot(i), IDX)
     run(lambda t, i: F(t).one_hot(i, 12), IDX)
     run(lambda t, i: F(t).one_hot(i[0, 0]), IDX)
-    for call in (lambda t, i: F(t).one_hot(i, 3), lambda t, i: F(t).one_hot(i.int()),
-                 lambda t, i: F(t).one_hot(-i), lambda t, i: F(t).one_hot(i[:0])):
+    for call in (
+        lambda t, i: F(t).one_hot(i, 3),
+        lambda t, i: F(t).one_hot(i.int()),
+        lambda t, i: F(t).one_hot(-i),
+        lambda t, i: F(t).one_hot(i[:0]),
+    ):
         run(call, IDX, check_message=True)
 
 
@@ -316,15 +379,22 @@ def test_shuffles():
     run(lambda t, x: F(t).pixel_unshuffle(x, 2), Y)
     run(lambda t, x: F(t).channel_shuffle(x, 4), Y)
     run(lambda t, x: t.native_channel_shuffle(x.long(), 2), Y)
-    for call in (lambda t, x: F(t).pixel_shuffle(x, 3), lambda t, x: F(t).pixel_shuffle(x[0, 0], 2),
-                 lambda t, x: F(t).pixel_unshuffle(x, 4), lambda t, x: F(t).channel_shuffle(x, 3),
-                 lambda t, x: F(t).channel_shuffle(x, 0), lambda t, x: F(t).pixel_shuffle(x, 0)):
+    for call in (
+        lambda t, x: F(t).pixel_shuffle(x, 3),
+        lambda t, x: F(t).pixel_shuffle(x[0, 0], 2),
+        lambda t, x: F(t).pixel_unshuffle(x, 4),
+        lambda t, x: F(t).channel_shuffle(x, 3),
+        lambda t, x: F(t).channel_shuffle(x, 0),
+        lambda t, x: F(t).pixel_shuffle(x, 0),
+    ):
         run(call, Y, check_message=True)
     grads(lambda t, x: F(t).pixel_shuffle(x, 2), Y)
     grads(lambda t, x: F(t).channel_shuffle(x, 2), Y)
     x = torchjax.ones(2, 4, 3, requires_grad=True)
     y = torchjax.native_channel_shuffle(x, 2)
-    with pytest.raises(RuntimeError, match="derivative for aten::native_channel_shuffle is not implemented"):
+    with pytest.raises(
+        RuntimeError, match="derivative for aten::native_channel_shuffle is not implemented"
+    ):
         y.sum().backward()
 
 
@@ -351,7 +421,11 @@ def test_bilinear():
     run(lambda t, a, b, w: t.bilinear(a, b, w), a, b, w)
     run(lambda t, a, b, w: t.bilinear(a.long(), b.long(), w.long()), a * 4, b * 4, w * 4)
     grads(lambda t, a, b, w, bias: F(t).bilinear(a, b, w, bias), a, b, w, bias, diff=(0, 1, 2, 3))
-    for call in (lambda t, a, b, w: t.bilinear(a, b[0], w), lambda t, a, b, w: t.bilinear(a, b[:1], w),
-                 lambda t, a, b, w: t.bilinear(a, a, w), lambda t, a, b, w: t.bilinear(b, b, w),
-                 lambda t, a, b, w: t.bilinear(a, b, w, w[0, 0])):
+    for call in (
+        lambda t, a, b, w: t.bilinear(a, b[0], w),
+        lambda t, a, b, w: t.bilinear(a, b[:1], w),
+        lambda t, a, b, w: t.bilinear(a, a, w),
+        lambda t, a, b, w: t.bilinear(b, b, w),
+        lambda t, a, b, w: t.bilinear(a, b, w, w[0, 0]),
+    ):
         run(call, a, b, w, check_message=True)

@@ -84,19 +84,47 @@ def test_unary_float_inplace_and_out(name, x):
         return o
 
     both(lambda t, a: with_out(t, a, t.float32), x)
-    both(lambda t, a: with_out(t, a, t.complex128), x.double())  # the result is cast into out's dtype
+    both(
+        lambda t, a: with_out(t, a, t.complex128), x.double()
+    )  # the result is cast into out's dtype
     both(lambda t, a: with_out(t, a, t.int64), x)  # float result into an int out: torch's error
 
 
-@pytest.mark.parametrize("name", ["acos", "asin", "atan", "asinh", "atanh", "cosh", "sinh", "sinc", "exp2", "expm1",
-                                  "sigmoid", "rsqrt", "angle"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "acos",
+        "asin",
+        "atan",
+        "asinh",
+        "atanh",
+        "cosh",
+        "sinh",
+        "sinc",
+        "exp2",
+        "expm1",
+        "sigmoid",
+        "rsqrt",
+        "angle",
+    ],
+)
 def test_unary_complex(name):
     both(lambda t, a: getattr(t, name)(a), C, rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("name,kernel", [("erf", "erf"), ("erfinv", "erfinv"), ("lgamma", "lgamma"),
-                                         ("digamma", "digamma"), ("i0", "i0"), ("logit", "logit"),
-                                         ("deg2rad", "deg2rad"), ("rad2deg", "rad2deg")])
+@pytest.mark.parametrize(
+    "name,kernel",
+    [
+        ("erf", "erf"),
+        ("erfinv", "erfinv"),
+        ("lgamma", "lgamma"),
+        ("digamma", "digamma"),
+        ("i0", "i0"),
+        ("logit", "logit"),
+        ("deg2rad", "deg2rad"),
+        ("rad2deg", "rad2deg"),
+    ],
+)
 def test_unary_complex_errors(name, kernel):
     th, tj = both(lambda t, a: getattr(t, name)(a), C, check_message=True)
     assert isinstance(th, Exception)
@@ -106,7 +134,10 @@ def test_special_values():
     for name in ("lgamma", "digamma", "erfinv", "i0", "sinc", "erf", "atanh", "logit", "angle"):
         both(lambda t, a, name=name: getattr(t, name)(a), SPECIAL.double())
     both(lambda t, a: t.polygamma(2, a), SPECIAL.double())
-    both(lambda t, a: t.polygamma(1, a), torch.tensor([0.0, -0.0, -1.0, -2.5, 0.3, 10.0], dtype=torch.float64))
+    both(
+        lambda t, a: t.polygamma(1, a),
+        torch.tensor([0.0, -0.0, -1.0, -2.5, 0.3, 10.0], dtype=torch.float64),
+    )
     both(lambda t, a: t.mvlgamma(a, 3), torch.tensor([1.0, 1.5, 2.0, 7.25], dtype=torch.float64))
 
 
@@ -151,7 +182,9 @@ R_X = torch.tensor([[-2.5, -1.5, -0.5, 0.5], [1.5, 2.5, 2.49, -3.7]])
 
 
 @pytest.mark.parametrize("name", ["floor", "ceil", "trunc", "fix", "round", "frac"])
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.int64, torch.bool, torch.complex64], ids=str)
+@pytest.mark.parametrize(
+    "dtype", [torch.float32, torch.float64, torch.int64, torch.bool, torch.complex64], ids=str
+)
 def test_rounding(name, dtype):
     a = R_X.to(dtype) if dtype is not torch.bool else R_X > 0
     both(lambda t, a: getattr(t, name)(a), a, check_message=True)
@@ -176,8 +209,18 @@ def test_round_positional_decimals_is_type_error():
 # ------------------------------------------------------------------ clamp
 
 
-@pytest.mark.parametrize("fname,args", [("clamp", (-0.5, 1.0)), ("clip", (None, 0.3)), ("clamp", (0.0, None)),
-                                        ("clip", (2, 1)), ("clamp", (float("nan"), None)), ("clamp", (-1, 1))], ids=str)
+@pytest.mark.parametrize(
+    "fname,args",
+    [
+        ("clamp", (-0.5, 1.0)),
+        ("clip", (None, 0.3)),
+        ("clamp", (0.0, None)),
+        ("clip", (2, 1)),
+        ("clamp", (float("nan"), None)),
+        ("clamp", (-1, 1)),
+    ],
+    ids=str,
+)
 @pytest.mark.parametrize("dtype", [torch.float32, torch.int64, torch.bool], ids=str)
 def test_clamp_scalar(fname, args, dtype):
     a = (X * 2).to(dtype) if dtype is not torch.bool else X > 0
@@ -213,7 +256,12 @@ def test_clamp_min_max():
 
 
 def test_clamp_grads():
-    grads(lambda t, x, lo, hi: t.clamp(x, lo, hi), [0.0, 1.0, 2.0, 3.0, 0.5], [1.0] * 4 + [2.0], [2.0] * 4 + [1.0])
+    grads(
+        lambda t, x, lo, hi: t.clamp(x, lo, hi),
+        [0.0, 1.0, 2.0, 3.0, 0.5],
+        [1.0] * 4 + [2.0],
+        [2.0] * 4 + [1.0],
+    )
     grads(lambda t, x, lo: t.clamp(x, lo), [0.0, 1.0, 2.0], [1.0, 1.0, 1.0])
     grads(lambda t, x, hi: t.clamp(x, max=hi), [0.0, 1.0, 2.0], [1.0, 1.0, 1.0])
     grads(lambda t, x: t.clamp(x, 1.0, 2.0), [0.0, 1.0, 2.0, 3.0, float("nan")])
@@ -228,13 +276,36 @@ def test_clamp_grads():
 
 A = torch.tensor([[0.5, -1.5, 0.0, 2.0], [3.0, -0.25, 1.0, -4.0]])
 B = torch.tensor([1.5, 0.5, -2.0, 0.0])
-BINARY = ["maximum", "minimum", "fmax", "fmin", "hypot", "atan2", "arctan2", "copysign", "xlogy", "logaddexp",
-          "logaddexp2", "nextafter", "igamma", "igammac", "heaviside"]
+BINARY = [
+    "maximum",
+    "minimum",
+    "fmax",
+    "fmin",
+    "hypot",
+    "atan2",
+    "arctan2",
+    "copysign",
+    "xlogy",
+    "logaddexp",
+    "logaddexp2",
+    "nextafter",
+    "igamma",
+    "igammac",
+    "heaviside",
+]
 
 
 @pytest.mark.parametrize("name", BINARY)
-@pytest.mark.parametrize("dtypes", [(torch.float64, torch.float32), (torch.int64, torch.float32),
-                                    (torch.int64, torch.int64), (torch.bool, torch.bool)], ids=str)
+@pytest.mark.parametrize(
+    "dtypes",
+    [
+        (torch.float64, torch.float32),
+        (torch.int64, torch.float32),
+        (torch.int64, torch.int64),
+        (torch.bool, torch.bool),
+    ],
+    ids=str,
+)
 def test_binary_values_and_promotion(name, dtypes):
     a = A.abs() if name.startswith("igamma") else A
     b = B.abs() if name.startswith("igamma") else B
@@ -264,11 +335,24 @@ def test_binary_broadcast_out_inplace_and_errors(name):
 
 def test_binary_special_values():
     s = SPECIAL.double()
-    for name in ("maximum", "minimum", "fmax", "fmin", "hypot", "atan2", "copysign", "xlogy", "logaddexp",
-                 "logaddexp2", "nextafter"):
+    for name in (
+        "maximum",
+        "minimum",
+        "fmax",
+        "fmin",
+        "hypot",
+        "atan2",
+        "copysign",
+        "xlogy",
+        "logaddexp",
+        "logaddexp2",
+        "nextafter",
+    ):
         both(lambda t, a, b, name=name: getattr(t, name)(a, b), s[:, None], s)
     a = torch.tensor([0.0, 0.0, 1.0, 1.0, float("inf"), 2.0, -1.0, 2.0, 3.0], dtype=torch.float64)
-    b = torch.tensor([0.0, 1.0, 0.0, float("inf"), 1.0, float("inf"), 1.0, -1.0, 2.5], dtype=torch.float64)
+    b = torch.tensor(
+        [0.0, 1.0, 0.0, float("inf"), 1.0, float("inf"), 1.0, -1.0, 2.5], dtype=torch.float64
+    )
     both(lambda t, a, b: t.igamma(a, b), a, b)
     both(lambda t, a, b: t.igammac(a, b), a, b)
 
@@ -330,7 +414,9 @@ def test_ldexp_frexp():
         both(lambda t, a: t.frexp(a), v.to(dt))
         both(lambda t, a: a.frexp(), v.to(dt))
     r = torchjax.frexp(torchjax.tensor([3.0]))
-    assert type(r).__name__ == "frexp" and r.mantissa.tolist() == [0.75] and r.exponent.tolist() == [2]
+    assert (
+        type(r).__name__ == "frexp" and r.mantissa.tolist() == [0.75] and r.exponent.tolist() == [2]
+    )
     both(lambda t, a: t.frexp(a), I, check_message=True)
 
     def with_out(t, a):
@@ -390,7 +476,9 @@ def test_addcmul_addcdiv(name):
         return o
 
     both(with_out, A, t1, t2)
-    grads(lambda t, a, b, c: getattr(t, name)(a, b, c, value=0.5), [1.0, -0.5], [2.0, 3.0], [2.0, 1.0])
+    grads(
+        lambda t, a, b, c: getattr(t, name)(a, b, c, value=0.5), [1.0, -0.5], [2.0, 3.0], [2.0, 1.0]
+    )
 
 
 def test_where():
@@ -423,31 +511,56 @@ def test_where():
 # ------------------------------------------------------------------ classification and misc
 
 
-@pytest.mark.parametrize("name", ["isnan", "isinf", "isfinite", "isposinf", "isneginf", "isreal", "signbit"])
+@pytest.mark.parametrize(
+    "name", ["isnan", "isinf", "isfinite", "isposinf", "isneginf", "isreal", "signbit"]
+)
 def test_classification(name):
     both(lambda t, a: getattr(t, name)(a), SPECIAL)
     both(lambda t, a: getattr(a, name)(), SPECIAL.double())
     both(lambda t, a: getattr(t, name)(a), I)
     both(lambda t, a: getattr(t, name)(a), I > 0)
-    both(lambda t, a: getattr(t, name)(a), torch.tensor([1 + 0j, float("nan") + 1j, 2j]), check_message=True)
+    both(
+        lambda t, a: getattr(t, name)(a),
+        torch.tensor([1 + 0j, float("nan") + 1j, 2j]),
+        check_message=True,
+    )
 
 
-@pytest.mark.parametrize("kw", [{}, {"rtol": 0.0, "atol": 0.0}, {"atol": 0.5}, {"rtol": 0.1, "equal_nan": True},
-                                {"rtol": -1.0}, {"atol": -0.5}], ids=str)
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"rtol": 0.0, "atol": 0.0},
+        {"atol": 0.5},
+        {"rtol": 0.1, "equal_nan": True},
+        {"rtol": -1.0},
+        {"atol": -0.5},
+    ],
+    ids=str,
+)
 def test_isclose(kw):
     a = torch.tensor([1.0, 1.00001, float("nan"), float("inf"), -float("inf"), 0.0, 2.0, 1e-9])
     b = torch.tensor([1.0, 1.0, float("nan"), float("inf"), float("inf"), 1e-9, 2.3, 0.0])
     both(lambda t, a, b: t.isclose(a, b, **kw), a, b, check_message=True)
     both(lambda t, a, b: a.isclose(b, **kw), a.double(), b.double())
     both(lambda t, a, b: t.isclose(a, b, **kw), torch.tensor([1, 2, 3]), torch.tensor([1, 3, 6]))
-    both(lambda t, a, b: t.isclose(a, b, **kw), torch.tensor([True, False]), torch.tensor([True, True]))
-    both(lambda t, a, b: t.isclose(a, b, **kw), a.to(torch.complex64), (b + 1e-7j).to(torch.complex64))
+    both(
+        lambda t, a, b: t.isclose(a, b, **kw),
+        torch.tensor([True, False]),
+        torch.tensor([True, True]),
+    )
+    both(
+        lambda t, a, b: t.isclose(a, b, **kw),
+        a.to(torch.complex64),
+        (b + 1e-7j).to(torch.complex64),
+    )
     both(lambda t, a, b: t.isclose(a, b), a, b.double(), check_message=True)
 
 
 @pytest.mark.parametrize("kw", [{}, {"nan": -1.0, "posinf": 7.0, "neginf": -9.0}], ids=str)
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16, torch.int64, torch.complex64],
-                         ids=str)
+@pytest.mark.parametrize(
+    "dtype", [torch.float32, torch.float64, torch.float16, torch.int64, torch.complex64], ids=str
+)
 def test_nan_to_num(kw, dtype):
     a = SPECIAL.to(dtype) if dtype is not torch.int64 else I
     both(lambda t, a: t.nan_to_num(a, **kw), a)
@@ -464,7 +577,12 @@ def test_angle_conj_complex_polar():
     both(lambda t, a: a.clone().conj_physical_(), C)
     both(lambda t, a: t.resolve_neg(t.resolve_conj(a)), C)
     for lib, a in ((torch, A), (torchjax, to_tj(A))):
-        assert a.conj() is a and a.resolve_conj() is a and a.resolve_neg() is a and a.conj_physical() is a
+        assert (
+            a.conj() is a
+            and a.resolve_conj() is a
+            and a.resolve_neg() is a
+            and a.conj_physical() is a
+        )
         assert not a.is_conj() and not lib.is_neg(a)
     re, im = A[0], A[1]
     both(lambda t, r, i: t.complex(r, i), re, im)
@@ -475,7 +593,12 @@ def test_angle_conj_complex_polar():
     both(lambda t, r, i: t.polar(r, i), re.double(), im, check_message=True)
     grads(lambda t, x, y: t.complex(x, y), [1.0, 0.5], [2.0, 3.0])
     grads(lambda t, x, y: t.polar(x, y), [1.0, 0.5], [2.0, 3.0])
-    grads(lambda t, x, y: t.angle(t.complex(x, y)), [1.0, 0.5, 0.0], [2.0, -3.0, 0.0], check_name=False)
+    grads(
+        lambda t, x, y: t.angle(t.complex(x, y)),
+        [1.0, 0.5, 0.0],
+        [2.0, -3.0, 0.0],
+        check_name=False,
+    )
     grads(lambda t, x, y: t.complex(x, y).conj().real, [1.0, 0.5], [2.0, -3.0], check_name=False)
 
 
@@ -486,16 +609,64 @@ def test_deg2rad_rad2deg_errors():
 
 
 def test_namespace_matches_torch():
-    names = ["acos", "arccos", "sinc", "logit", "erfinv", "lgamma", "digamma", "polygamma", "mvlgamma", "i0", "floor",
-             "fix", "clamp", "clip", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "where", "maximum",
-             "fmax", "hypot", "atan2", "arctan2", "copysign", "xlogy", "heaviside", "logaddexp", "logaddexp2",
-             "nextafter", "ldexp", "frexp", "gcd", "lcm", "nan_to_num", "isposinf", "isreal", "signbit", "angle",
-             "conj", "conj_physical", "resolve_conj", "resolve_neg", "complex", "polar", "deg2rad", "isclose",
-             "igamma", "igammac"]
+    names = [
+        "acos",
+        "arccos",
+        "sinc",
+        "logit",
+        "erfinv",
+        "lgamma",
+        "digamma",
+        "polygamma",
+        "mvlgamma",
+        "i0",
+        "floor",
+        "fix",
+        "clamp",
+        "clip",
+        "clamp_min",
+        "clamp_max",
+        "lerp",
+        "addcmul",
+        "addcdiv",
+        "where",
+        "maximum",
+        "fmax",
+        "hypot",
+        "atan2",
+        "arctan2",
+        "copysign",
+        "xlogy",
+        "heaviside",
+        "logaddexp",
+        "logaddexp2",
+        "nextafter",
+        "ldexp",
+        "frexp",
+        "gcd",
+        "lcm",
+        "nan_to_num",
+        "isposinf",
+        "isreal",
+        "signbit",
+        "angle",
+        "conj",
+        "conj_physical",
+        "resolve_conj",
+        "resolve_neg",
+        "complex",
+        "polar",
+        "deg2rad",
+        "isclose",
+        "igamma",
+        "igammac",
+    ]
     for n in names:
         for suffix in ("", "_"):
             assert hasattr(torch, n + suffix) == hasattr(torchjax, n + suffix), n + suffix
-            assert hasattr(torch.Tensor, n + suffix) == hasattr(torchjax.Tensor, n + suffix), "Tensor." + n + suffix
+            assert hasattr(torch.Tensor, n + suffix) == hasattr(torchjax.Tensor, n + suffix), (
+                "Tensor." + n + suffix
+            )
 
 
 def test_inplace_on_leaf_requiring_grad_and_autograd_through_inplace():

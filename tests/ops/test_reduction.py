@@ -52,7 +52,11 @@ def grad_check(fn, x, *, pick=0, rtol=None, atol=None, name=True):
     ot = fn(torch, xt)
     if isinstance(ot, tuple):
         ot = ot[pick]
-    w = rand(tuple(ot.shape), ot.dtype if ot.dtype.is_floating_point or ot.dtype.is_complex else torch.float32, seed=7)
+    w = rand(
+        tuple(ot.shape),
+        ot.dtype if ot.dtype.is_floating_point or ot.dtype.is_complex else torch.float32,
+        seed=7,
+    )
     loss = (ot * w).sum()
     (loss.real if loss.is_complex() else loss).backward()
     xj = to_tj(x.detach()).requires_grad_(True)
@@ -60,7 +64,9 @@ def grad_check(fn, x, *, pick=0, rtol=None, atol=None, name=True):
     if isinstance(oj, tuple):
         oj = oj[pick]
     if name:
-        assert (oj.grad_fn.name() if oj.grad_fn else None) == (ot.grad_fn.name() if ot.grad_fn else None)
+        assert (oj.grad_fn.name() if oj.grad_fn else None) == (
+            ot.grad_fn.name() if ot.grad_fn else None
+        )
     loss = (oj * to_tj(w)).sum()
     (loss.real if loss.is_complex() else loss).backward()
     if xt.grad is None:
@@ -130,29 +136,47 @@ def test_sum_mean_dtype_rules_and_errors():
 
 def test_sum_out():
     x = rand((3, 4))
-    for fn in (lambda lib, x: lib.sum(x, 1, out=lib.empty(3)),
-               lambda lib, x: lib.mean(x, (0, 1), keepdim=True, out=lib.empty(1, 1)),
-               lambda lib, x: lib.prod(x, 0, out=lib.empty(4, dtype=lib.float64)),
-               lambda lib, x: lib.sum(x, 0, out=lib.empty(0))):
+    for fn in (
+        lambda lib, x: lib.sum(x, 1, out=lib.empty(3)),
+        lambda lib, x: lib.mean(x, (0, 1), keepdim=True, out=lib.empty(1, 1)),
+        lambda lib, x: lib.prod(x, 0, out=lib.empty(4, dtype=lib.float64)),
+        lambda lib, x: lib.sum(x, 0, out=lib.empty(0)),
+    ):
         both(fn, x)
     # the out tensor is the result
     o = torchjax.empty(3)
     assert torchjax.sum(to_tj(x), 1, out=o) is o
 
 
-@pytest.mark.parametrize("fn", [
-    lambda lib, x: x.sum(), lambda lib, x: x.sum((0, 2)), lambda lib, x: x.sum(1, keepdim=True),
-    lambda lib, x: x.mean(), lambda lib, x: x.mean(-1), lambda lib, x: lib.nansum(x, 1),
-    lambda lib, x: lib.nanmean(x, 0), lambda lib, x: x.prod(), lambda lib, x: x.prod(1),
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda lib, x: x.sum(),
+        lambda lib, x: x.sum((0, 2)),
+        lambda lib, x: x.sum(1, keepdim=True),
+        lambda lib, x: x.mean(),
+        lambda lib, x: x.mean(-1),
+        lambda lib, x: lib.nansum(x, 1),
+        lambda lib, x: lib.nanmean(x, 0),
+        lambda lib, x: x.prod(),
+        lambda lib, x: x.prod(1),
+    ],
+)
 def test_sum_family_grad(fn):
     x = rand((2, 3, 4), torch.float64)
     x[1, 1, 1] = 0.0
     grad_check(fn, x)
 
 
-@pytest.mark.parametrize("fn", [lambda lib, x: lib.nansum(x, 1), lambda lib, x: lib.nanmean(x, 0),
-                                lambda lib, x: lib.nanmean(x), lambda lib, x: x.sum(2)])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda lib, x: lib.nansum(x, 1),
+        lambda lib, x: lib.nanmean(x, 0),
+        lambda lib, x: lib.nanmean(x),
+        lambda lib, x: x.sum(2),
+    ],
+)
 def test_nan_reduction_grad(fn):
     x = rand((2, 3, 4), torch.float64)
     x[0, 1, 2] = NAN
@@ -199,11 +223,18 @@ def test_std_var_dtypes_and_errors():
         torchjax.ones(1).std()
 
 
-@pytest.mark.parametrize("fn", [
-    lambda lib, x: x.std(), lambda lib, x: x.var(1), lambda lib, x: x.std(0, keepdim=True),
-    lambda lib, x: x.var(correction=0), lambda lib, x: lib.std_mean(x, 1)[0],
-    lambda lib, x: lib.var_mean(x, 0)[1], lambda lib, x: lib.std_mean(x)[1],
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda lib, x: x.std(),
+        lambda lib, x: x.var(1),
+        lambda lib, x: x.std(0, keepdim=True),
+        lambda lib, x: x.var(correction=0),
+        lambda lib, x: lib.std_mean(x, 1)[0],
+        lambda lib, x: lib.var_mean(x, 0)[1],
+        lambda lib, x: lib.std_mean(x)[1],
+    ],
+)
 def test_std_var_grad(fn):
     x = rand((3, 4), torch.float64)
     x[1] = 1.0  # zero variance along dim 1: std's gradient is 0 there
@@ -215,7 +246,9 @@ def test_std_var_grad_edge_cases():
         warnings.simplefilter("ignore")
         grad_check(lambda lib, x: x.std(), torch.tensor([1.5], dtype=torch.float64))
         grad_check(lambda lib, x: x.var(), torch.tensor([1.5], dtype=torch.float64))
-        grad_check(lambda lib, x: x.var(0, correction=3), torch.tensor([1.5, 2.0], dtype=torch.float64))
+        grad_check(
+            lambda lib, x: x.var(0, correction=3), torch.tensor([1.5, 2.0], dtype=torch.float64)
+        )
     grad_check(lambda lib, x: x.std(), rand((4,), torch.complex128))
     grad_check(lambda lib, x: x.var(0), rand((3, 2), torch.complex128))
 
@@ -226,8 +259,10 @@ def test_std_var_grad_edge_cases():
 TIES = torch.tensor([[1.0, 3.0, 3.0, -1.0], [2.0, NAN, 0.0, NAN], [-1.0, -1.0, 5.0, 5.0]])
 
 
-@pytest.mark.parametrize("shape,dtype", [(s, torch.float32) for s in SHAPES] + [((2, 3, 4), torch.int64),
-                                                                              ((3, 4), torch.bool)])
+@pytest.mark.parametrize(
+    "shape,dtype",
+    [(s, torch.float32) for s in SHAPES] + [((2, 3, 4), torch.int64), ((3, 4), torch.bool)],
+)
 def test_max_min(shape, dtype):
     x = rand(shape, dtype)
     for f in ("max", "min"):
@@ -272,18 +307,31 @@ def test_max_min_overloads_out_and_print():
     if hasattr(torchjax, "maximum"):
         both(lambda lib, x, y: lib.max(x, y), x, y)
         both(lambda lib, x, y: x.min(y), x, y)
-    out = torchjax.max(to_tj(x), 1, out=(torchjax.empty(3), torchjax.empty(3, dtype=torchjax.int64)))
+    out = torchjax.max(
+        to_tj(x), 1, out=(torchjax.empty(3), torchjax.empty(3, dtype=torchjax.int64))
+    )
     assert type(out).__name__ == "max"
 
 
 def test_max_min_errors():
     e = torch.empty(0, 3)
-    for fn in (lambda lib, x: x.max(), lambda lib, x: x.max(0), lambda lib, x: x.amin(), lambda lib, x: x.amax(0),
-               lambda lib, x: x.argmax(), lambda lib, x: x.argmin(0), lambda lib, x: lib.aminmax(x),
-               lambda lib, x: lib.aminmax(x, dim=0)):
+    for fn in (
+        lambda lib, x: x.max(),
+        lambda lib, x: x.max(0),
+        lambda lib, x: x.amin(),
+        lambda lib, x: x.amax(0),
+        lambda lib, x: x.argmax(),
+        lambda lib, x: x.argmin(0),
+        lambda lib, x: lib.aminmax(x),
+        lambda lib, x: lib.aminmax(x, dim=0),
+    ):
         both(fn, e, check_message=True)
-    for fn in (lambda lib, x: x.max(1), lambda lib, x: x.amax(1), lambda lib, x: x.argmax(1),
-               lambda lib, x: lib.aminmax(x, dim=1)):
+    for fn in (
+        lambda lib, x: x.max(1),
+        lambda lib, x: x.amax(1),
+        lambda lib, x: x.argmax(1),
+        lambda lib, x: lib.aminmax(x, dim=1),
+    ):
         both(fn, e)
     both(lambda lib, x: x.argmax(), torch.tensor([True, False]), check_message=True)
     both(lambda lib, x: x.argmax(), torch.tensor([1j]), check_message=True)
@@ -293,11 +341,21 @@ def test_max_min_errors():
     both(lambda lib, x: x.argmax(keepdim=True), rand((2, 3)))
 
 
-@pytest.mark.parametrize("fn", [
-    lambda lib, x: x.max(), lambda lib, x: x.min(), lambda lib, x: x.max(1)[0], lambda lib, x: x.min(0)[0],
-    lambda lib, x: x.max(1, keepdim=True)[0], lambda lib, x: x.amax(), lambda lib, x: x.amax(1),
-    lambda lib, x: x.amin((0, 1), True), lambda lib, x: lib.aminmax(x)[0], lambda lib, x: lib.aminmax(x, dim=1)[1],
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda lib, x: x.max(),
+        lambda lib, x: x.min(),
+        lambda lib, x: x.max(1)[0],
+        lambda lib, x: x.min(0)[0],
+        lambda lib, x: x.max(1, keepdim=True)[0],
+        lambda lib, x: x.amax(),
+        lambda lib, x: x.amax(1),
+        lambda lib, x: x.amin((0, 1), True),
+        lambda lib, x: lib.aminmax(x)[0],
+        lambda lib, x: lib.aminmax(x, dim=1)[1],
+    ],
+)
 def test_max_min_grad_ties_nans(fn):
     grad_check(fn, TIES.double())
     grad_check(fn, torch.nan_to_num(TIES.double(), nan=3.0))
@@ -306,8 +364,16 @@ def test_max_min_grad_ties_nans(fn):
 # ------------------------------------------------------------------ all / any / count_nonzero
 
 
-@pytest.mark.parametrize("shape,dtype", [((), torch.float32), ((2, 0, 3), torch.float32), ((2, 3, 4), torch.float32),
-                                         ((2, 3, 4), torch.bool), ((3, 4), torch.uint8)])
+@pytest.mark.parametrize(
+    "shape,dtype",
+    [
+        ((), torch.float32),
+        ((2, 0, 3), torch.float32),
+        ((2, 3, 4), torch.float32),
+        ((2, 3, 4), torch.bool),
+        ((3, 4), torch.uint8),
+    ],
+)
 def test_all_any_count_nonzero(shape, dtype):
     x = rand(shape, dtype, low=0, high=2)
     for f in ("all", "any"):
@@ -319,7 +385,10 @@ def test_all_any_count_nonzero(shape, dtype):
     for d, _ in dims_for(shape):
         both(lambda lib, x: x.count_nonzero(d), x)
     odt = torch.uint8 if dtype is torch.uint8 else torch.bool
-    both(lambda lib, x: lib.all(x, out=lib.empty((), dtype=to_tj(odt) if lib is torchjax else odt)), x)
+    both(
+        lambda lib, x: lib.all(x, out=lib.empty((), dtype=to_tj(odt) if lib is torchjax else odt)),
+        x,
+    )
 
 
 # ------------------------------------------------------------------ logsumexp / norm / dist / renorm
@@ -402,17 +471,23 @@ def test_dist_renorm():
         both(lambda lib, x: x.renorm(*args), z, check_message=True)
     both(lambda lib, x: x.renorm(2, 0, 1.0), torch.ones(3), check_message=True)
     both(lambda lib, x: x.renorm(2, 0, 1.0), torch.ones(3, 2, dtype=torch.long))
-    grad_check(lambda lib, x: lib.dist(x, lib.zeros(2, dtype=lib.float64)), torch.zeros(2, dtype=torch.float64))
+    grad_check(
+        lambda lib, x: lib.dist(x, lib.zeros(2, dtype=lib.float64)),
+        torch.zeros(2, dtype=torch.float64),
+    )
 
 
 # ------------------------------------------------------------------ scans
 
 
-@pytest.mark.parametrize("shape,dtype", [(s, torch.float64) for s in ((), (2, 0, 3), (3, 4))]
-                         + [((3, 4), torch.int64), ((5,), torch.bool)])
+@pytest.mark.parametrize(
+    "shape,dtype",
+    [(s, torch.float64) for s in ((), (2, 0, 3), (3, 4))]
+    + [((3, 4), torch.int64), ((5,), torch.bool)],
+)
 def test_cumulative(shape, dtype):
     x = rand(shape, dtype)
-    for d in ((0, -1, 2) if len(shape) == 2 else (-1, 3)):
+    for d in (0, -1, 2) if len(shape) == 2 else (-1, 3):
         both(lambda lib, x: lib.cumsum(x, d), x)
         both(lambda lib, x: x.cumprod(d), x)
         both(lambda lib, x: lib.cummax(x, d), x)
@@ -424,7 +499,9 @@ def test_cumulative(shape, dtype):
 
 
 def test_cumulative_ties_nans_inplace_out():
-    x = torch.tensor([[1.0, 1.0, 0.0, 1.0, NAN, 2.0, NAN, 3.0], [3.0, -1.0, 3.0, 3.0, 0.0, -5.0, -5.0, 7.0]])
+    x = torch.tensor(
+        [[1.0, 1.0, 0.0, 1.0, NAN, 2.0, NAN, 3.0], [3.0, -1.0, 3.0, 3.0, 0.0, -5.0, -5.0, 7.0]]
+    )
     for f in ("cummax", "cummin"):
         both(lambda lib, x: getattr(lib, f)(x, 1), x)
         both(lambda lib, x: getattr(lib, f)(x, 0), x)
@@ -432,7 +509,9 @@ def test_cumulative_ties_nans_inplace_out():
     both(lambda lib, x: x.clone().cumsum_(1), x)
     both(lambda lib, x: x.clone().cumprod_(0, dtype=lib.float64), x)
     both(lambda lib, x: lib.cumsum(x, 1, out=lib.empty(2, 8)), x)
-    both(lambda lib, x: lib.cummax(x, 1, out=(lib.empty(2, 8), lib.empty(2, 8, dtype=lib.int64))), x)
+    both(
+        lambda lib, x: lib.cummax(x, 1, out=(lib.empty(2, 8), lib.empty(2, 8, dtype=lib.int64))), x
+    )
     both(lambda lib, x: x.logcumsumexp(0), torch.tensor([1, 2]))
     c = torch.tensor([1j, 2 + 1j, -1 - 3j, complex(-INF, 0.5), 0.5j], dtype=torch.complex128)
     both(lambda lib, x: x.logcumsumexp(0), c)
@@ -445,16 +524,28 @@ def test_cumulative_ties_nans_inplace_out():
     assert repr(torchjax.cummax(to_tj(x[1]), 0)) == repr(torch.cummax(x[1], 0))
 
 
-@pytest.mark.parametrize("fn", [
-    lambda lib, x: x.cumsum(1), lambda lib, x: x.cumprod(1), lambda lib, x: x.cumprod(0),
-    lambda lib, x: x.cummax(1)[0], lambda lib, x: x.cummin(0)[0], lambda lib, x: x.logcumsumexp(1),
-    lambda lib, x: x.logcumsumexp(0),
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda lib, x: x.cumsum(1),
+        lambda lib, x: x.cumprod(1),
+        lambda lib, x: x.cumprod(0),
+        lambda lib, x: x.cummax(1)[0],
+        lambda lib, x: x.cummin(0)[0],
+        lambda lib, x: x.logcumsumexp(1),
+        lambda lib, x: x.logcumsumexp(0),
+    ],
+)
 def test_cumulative_grad(fn):
-    x = torch.tensor([[2.0, 0.0, 3.0, 0.0, 5.0], [1.0, 1.0, -1.0, 1.0, 4.0], [0.0, 2.0, 2.0, 1.0, 2.0]],
-                     dtype=torch.float64)
+    x = torch.tensor(
+        [[2.0, 0.0, 3.0, 0.0, 5.0], [1.0, 1.0, -1.0, 1.0, 4.0], [0.0, 2.0, 2.0, 1.0, 2.0]],
+        dtype=torch.float64,
+    )
     grad_check(fn, x)
-    grad_check(fn, torch.tensor([[-INF, 1.0, 2.0, -INF, 0.5]], dtype=torch.float64).expand(3, 5).contiguous())
+    grad_check(
+        fn,
+        torch.tensor([[-INF, 1.0, 2.0, -INF, 0.5]], dtype=torch.float64).expand(3, 5).contiguous(),
+    )
 
 
 def test_diff():
@@ -487,7 +578,12 @@ def test_trapezoid():
         both(lambda lib, y: getattr(lib, f)(y, dim=3), torch.ones(2))
         both(lambda lib, y, x: getattr(lib, f)(y, x), torch.ones(3, 2), torch.ones(3))
         grad_check(lambda lib, y: getattr(lib, f)(y), y, name=False)
-        grad_check(lambda lib, y: getattr(lib, f)(y, lib.tensor([0.0, 0.5, 2.0, 2.5, 4.0], dtype=lib.float64)), y)
+        grad_check(
+            lambda lib, y: getattr(lib, f)(
+                y, lib.tensor([0.0, 0.5, 2.0, 2.5, 4.0], dtype=lib.float64)
+            ),
+            y,
+        )
 
 
 def test_sum_to_size():
@@ -503,16 +599,21 @@ def test_sum_to_size():
 
 def test_out_dtype_is_checked_like_torch():
     x = rand((3, 4), torch.float64)
-    f32, i64, i32 = (lambda lib: lib.empty(0)), (lambda lib: lib.empty(0, dtype=lib.int64)), \
-        (lambda lib: lib.empty(0, dtype=lib.int32))
-    for fn in (lambda lib, x: lib.max(x, 0, out=(f32(lib), i64(lib))),
-               lambda lib, x: lib.min(x.float(), 0, out=(f32(lib), i32(lib))),
-               lambda lib, x: lib.amax(x, 0, out=f32(lib)),
-               lambda lib, x: lib.aminmax(x, dim=0, out=(f32(lib), f32(lib))),
-               lambda lib, x: lib.argmax(x, 0, out=i32(lib)),
-               lambda lib, x: lib.all(x, 0, out=f32(lib)),
-               lambda lib, x: lib.cummax(x, 0, out=(f32(lib), i64(lib))),
-               lambda lib, x: lib.norm(x, dim=0, out=f32(lib))):
+    f32, i64, i32 = (
+        (lambda lib: lib.empty(0)),
+        (lambda lib: lib.empty(0, dtype=lib.int64)),
+        (lambda lib: lib.empty(0, dtype=lib.int32)),
+    )
+    for fn in (
+        lambda lib, x: lib.max(x, 0, out=(f32(lib), i64(lib))),
+        lambda lib, x: lib.min(x.float(), 0, out=(f32(lib), i32(lib))),
+        lambda lib, x: lib.amax(x, 0, out=f32(lib)),
+        lambda lib, x: lib.aminmax(x, dim=0, out=(f32(lib), f32(lib))),
+        lambda lib, x: lib.argmax(x, 0, out=i32(lib)),
+        lambda lib, x: lib.all(x, 0, out=f32(lib)),
+        lambda lib, x: lib.cummax(x, 0, out=(f32(lib), i64(lib))),
+        lambda lib, x: lib.norm(x, dim=0, out=f32(lib)),
+    ):
         both(fn, x, check_message=True)
     # sums and means cast into their out tensor
     both(lambda lib, x: lib.sum(x, 0, out=f32(lib)), x)
@@ -520,10 +621,14 @@ def test_out_dtype_is_checked_like_torch():
 
 
 def test_gradient():
-    x = torch.tensor([[1.0, 2.0, 4.0, 8.0, 9.0], [10.0, 20.0, 40.0, 80.0, -3.0], [0.5, 0.0, 1.0, 2.0, 3.0]],
-                     dtype=torch.float64)
-    c0, c1 = torch.tensor([0.0, 1.0, 3.0], dtype=torch.float64), torch.tensor([0.0, 1.0, 3.0, 4.0, 7.0],
-                                                                             dtype=torch.float64)
+    x = torch.tensor(
+        [[1.0, 2.0, 4.0, 8.0, 9.0], [10.0, 20.0, 40.0, 80.0, -3.0], [0.5, 0.0, 1.0, 2.0, 3.0]],
+        dtype=torch.float64,
+    )
+    c0, c1 = (
+        torch.tensor([0.0, 1.0, 3.0], dtype=torch.float64),
+        torch.tensor([0.0, 1.0, 3.0, 4.0, 7.0], dtype=torch.float64),
+    )
     for eo in (1, 2):
         both(lambda lib, x: lib.gradient(x, edge_order=eo), x)
         both(lambda lib, x: lib.gradient(x, spacing=2.0, dim=1, edge_order=eo), x)
@@ -533,21 +638,39 @@ def test_gradient():
     both(lambda lib, x: lib.gradient(x), torch.tensor([1, 2, 4, 8]))
     both(lambda lib, x: lib.gradient(x, spacing=2), torch.tensor([1, 2, 4, 8]))
     both(lambda lib, x: lib.gradient(x), torch.tensor(3.0))
-    for kw in ({"edge_order": 3}, {"spacing": [1.0, 2.0, 3.0]}, {"dim": (0, 0)}, {"spacing": [1.0], "dim": (0, 1)}):
+    for kw in (
+        {"edge_order": 3},
+        {"spacing": [1.0, 2.0, 3.0]},
+        {"dim": (0, 0)},
+        {"spacing": [1.0], "dim": (0, 1)},
+    ):
         both(lambda lib, x: lib.gradient(x, **kw), x, check_message=True)
     both(lambda lib, x: lib.gradient(x, edge_order=2), torch.tensor([1.0, 2.0]), check_message=True)
-    both(lambda lib, x: lib.gradient(x), torch.tensor([1, 2], dtype=torch.uint8), check_message=True)
+    both(
+        lambda lib, x: lib.gradient(x), torch.tensor([1, 2], dtype=torch.uint8), check_message=True
+    )
     grad_check(lambda lib, x: lib.gradient(x, dim=1)[0], x)
-    grad_check(lambda lib, x: lib.gradient(x, spacing=[lib.tensor([0.0, 1.0, 3.0], dtype=lib.float64)], dim=0,
-                                           edge_order=2)[0], x)
+    grad_check(
+        lambda lib, x: lib.gradient(
+            x, spacing=[lib.tensor([0.0, 1.0, 3.0], dtype=lib.float64)], dim=0, edge_order=2
+        )[0],
+        x,
+    )
 
 
 def test_gradient_spacing_none_and_tensor():
     x = torch.randn(5, 5)
     both(lambda lib, x: lib.gradient(x, spacing=None, edge_order=2), x)
     both(lambda lib, x: lib.gradient(x, spacing=None, dim=1), x)
-    both(lambda lib, x: lib.gradient(x, spacing=torch.tensor(2.0) if lib is torch else lib.tensor(2.0)), x)
-    both(lambda lib, x, a: lib.gradient(x, spacing=[a, a]), x, torch.tensor(2.0))  # 0-dim coordinates: error
+    both(
+        lambda lib, x: lib.gradient(
+            x, spacing=torch.tensor(2.0) if lib is torch else lib.tensor(2.0)
+        ),
+        x,
+    )
+    both(
+        lambda lib, x, a: lib.gradient(x, spacing=[a, a]), x, torch.tensor(2.0)
+    )  # 0-dim coordinates: error
 
 
 def test_reductions_over_more_than_64_dims():
@@ -555,8 +678,14 @@ def test_reductions_over_more_than_64_dims():
     def mk(lib):
         return lib.zeros(1).reshape([1] * 65)
 
-    for f in (lambda x: x.amax(-1), lambda x: x.amin(64), lambda x: x.aminmax(dim=-1), lambda x: x.sum(0),
-              lambda x: x.max(0), lambda x: x.argmax(0)):
+    for f in (
+        lambda x: x.amax(-1),
+        lambda x: x.amin(64),
+        lambda x: x.aminmax(dim=-1),
+        lambda x: x.sum(0),
+        lambda x: x.max(0),
+        lambda x: x.argmax(0),
+    ):
         both(lambda lib: f(mk(lib)), check_message=True)
     both(lambda lib: mk(lib).amax())
     both(lambda lib: mk(lib).aminmax())
@@ -565,25 +694,28 @@ def test_reductions_over_more_than_64_dims():
 HASH_X = torch.tensor([[1.5, 2.0, -0.0], [3.0, 4.0, float("nan")]])
 
 
-@pytest.mark.parametrize("fn,x", [
-    (lambda t, x: t.hash_tensor(x), HASH_X),
-    (lambda t, x: t.hash_tensor(x, 0), HASH_X),
-    (lambda t, x: t.hash_tensor(x, [0, 1], keepdim=True), HASH_X),
-    (lambda t, x: x.hash_tensor(dim=1, mode=0), HASH_X),
-    (lambda t, x: t.hash_tensor(x.double(), 1), HASH_X),
-    (lambda t, x: t.hash_tensor(x), torch.tensor([1, 2, -3])),
-    (lambda t, x: t.hash_tensor(x), torch.tensor([True, False, True])),
-    (lambda t, x: t.hash_tensor(x), torch.tensor([-1, 5], dtype=torch.int8)),
-    (lambda t, x: t.hash_tensor(x, 1), torch.tensor([[1.0, 2.5]]).half()),
-    (lambda t, x: t.hash_tensor(x, 0), torch.zeros(2, 0)),
-    (lambda t, x: t.hash_tensor(x, 1), torch.zeros(2, 0)),  # IndexError: empty reduced dim
-    (lambda t, x: t.hash_tensor(x), torch.zeros(2, 0)),  # RuntimeError: no dim for empty input
-    (lambda t, x: t.hash_tensor(x, 0, keepdim=True), torch.tensor(2.5)),
-    (lambda t, x: t.hash_tensor(x, mode=1), HASH_X),
-    (lambda t, x: t.hash_tensor(x), HASH_X.to(torch.complex64)),
-    (lambda t, x: t.hash_tensor(x), torch.tensor([1, 2], dtype=torch.uint32)),
-    (lambda t, x: t.hash_tensor(x, out=t.empty(0, dtype=t.int64)), HASH_X),
-    (lambda t, x: t.hash_tensor(x, 1, out=t.empty(0, dtype=t.uint64)), HASH_X),
-])
+@pytest.mark.parametrize(
+    "fn,x",
+    [
+        (lambda t, x: t.hash_tensor(x), HASH_X),
+        (lambda t, x: t.hash_tensor(x, 0), HASH_X),
+        (lambda t, x: t.hash_tensor(x, [0, 1], keepdim=True), HASH_X),
+        (lambda t, x: x.hash_tensor(dim=1, mode=0), HASH_X),
+        (lambda t, x: t.hash_tensor(x.double(), 1), HASH_X),
+        (lambda t, x: t.hash_tensor(x), torch.tensor([1, 2, -3])),
+        (lambda t, x: t.hash_tensor(x), torch.tensor([True, False, True])),
+        (lambda t, x: t.hash_tensor(x), torch.tensor([-1, 5], dtype=torch.int8)),
+        (lambda t, x: t.hash_tensor(x, 1), torch.tensor([[1.0, 2.5]]).half()),
+        (lambda t, x: t.hash_tensor(x, 0), torch.zeros(2, 0)),
+        (lambda t, x: t.hash_tensor(x, 1), torch.zeros(2, 0)),  # IndexError: empty reduced dim
+        (lambda t, x: t.hash_tensor(x), torch.zeros(2, 0)),  # RuntimeError: no dim for empty input
+        (lambda t, x: t.hash_tensor(x, 0, keepdim=True), torch.tensor(2.5)),
+        (lambda t, x: t.hash_tensor(x, mode=1), HASH_X),
+        (lambda t, x: t.hash_tensor(x), HASH_X.to(torch.complex64)),
+        (lambda t, x: t.hash_tensor(x), torch.tensor([1, 2], dtype=torch.uint32)),
+        (lambda t, x: t.hash_tensor(x, out=t.empty(0, dtype=t.int64)), HASH_X),
+        (lambda t, x: t.hash_tensor(x, 1, out=t.empty(0, dtype=t.uint64)), HASH_X),
+    ],
+)
 def test_hash_tensor(fn, x):
     both(fn, x, check_message=True)

@@ -68,9 +68,18 @@ def test_cat_values_and_grads():
     check_grad(lambda L, a: L.cat([a]), A)
 
 
-@pytest.mark.parametrize("dts", [(torch.float32, torch.int64), (torch.int8, torch.uint8), (torch.bool, torch.bool),
-                                 (torch.int32, torch.uint8), (torch.float16, torch.bfloat16),
-                                 (torch.complex64, torch.float64), (torch.bool, torch.float32)])
+@pytest.mark.parametrize(
+    "dts",
+    [
+        (torch.float32, torch.int64),
+        (torch.int8, torch.uint8),
+        (torch.bool, torch.bool),
+        (torch.int32, torch.uint8),
+        (torch.float16, torch.bfloat16),
+        (torch.complex64, torch.float64),
+        (torch.bool, torch.float32),
+    ],
+)
 def test_cat_promotion(dts):
     both(lambda L, a, b: L.cat([a, b]), _rand(2, 3).to(dts[0]), _rand(1, 3).to(dts[1]))
 
@@ -117,8 +126,13 @@ def test_stack_family():
     both(lambda L, a, b: L.stack([a, b]), A, B, **MSG)
     both(lambda L, a: L.stack([a, a], 3), A, **MSG)
     v = _rand(3)
-    for f in (lambda L, a, b: L.hstack([a, b]), lambda L, a, b: L.vstack([a, b]), lambda L, a, b: L.dstack([a, b]),
-              lambda L, a, b: L.column_stack([a, b]), lambda L, a, b: L.row_stack((a, b))):
+    for f in (
+        lambda L, a, b: L.hstack([a, b]),
+        lambda L, a, b: L.vstack([a, b]),
+        lambda L, a, b: L.dstack([a, b]),
+        lambda L, a, b: L.column_stack([a, b]),
+        lambda L, a, b: L.row_stack((a, b)),
+    ):
         check_grad(f, A, B.expand(2, 3).contiguous())
         check_grad(f, v, v)
     check_grad(lambda L, a, b: L.column_stack([a, b, L.tensor([1.0, 2.0])]), A[:, 0], A[:, 1])
@@ -143,22 +157,44 @@ def test_atleast():
 
 def test_flip_roll_rot90():
     x = _rand(2, 3, 4)
-    for f in (lambda L, t: t.flip(0), lambda L, t: L.flip(t, (0, 2)), lambda L, t: L.flip(t, [-1]),
-              lambda L, t: L.flip(t, ()), lambda L, t: L.fliplr(t), lambda L, t: t.flipud(),
-              lambda L, t: L.roll(t, 1), lambda L, t: t.roll(-2, 1), lambda L, t: L.roll(t, (1, 5), (0, 2)),
-              lambda L, t: L.roll(t, shifts=7, dims=-1), lambda L, t: L.rot90(t), lambda L, t: t.rot90(2, (1, 2)),
-              lambda L, t: L.rot90(t, -1, [2, 0]), lambda L, t: L.rot90(t, 0), lambda L, t: L.rot90(t, 3, (0, -1))):
+    for f in (
+        lambda L, t: t.flip(0),
+        lambda L, t: L.flip(t, (0, 2)),
+        lambda L, t: L.flip(t, [-1]),
+        lambda L, t: L.flip(t, ()),
+        lambda L, t: L.fliplr(t),
+        lambda L, t: t.flipud(),
+        lambda L, t: L.roll(t, 1),
+        lambda L, t: t.roll(-2, 1),
+        lambda L, t: L.roll(t, (1, 5), (0, 2)),
+        lambda L, t: L.roll(t, shifts=7, dims=-1),
+        lambda L, t: L.rot90(t),
+        lambda L, t: t.rot90(2, (1, 2)),
+        lambda L, t: L.rot90(t, -1, [2, 0]),
+        lambda L, t: L.rot90(t, 0),
+        lambda L, t: L.rot90(t, 3, (0, -1)),
+    ):
         check_grad(f, x)
     both(lambda L, t: L.flip(t, (0,)), torch.tensor([True, False]))
     both(lambda L, t: L.roll(t, 1), torch.tensor(1.0))
     both(lambda L, t: L.roll(t, 1, 0), torch.zeros(0, 3))
     both(lambda L, t: L.roll(t, 1, 0), torch.tensor(1.0), **MSG)
     both(lambda L, t: L.roll(t, (1, 2), (0, -1)), torch.tensor(1.0), **MSG)
-    for f in (lambda L, t: L.flip(t, (0, 0)), lambda L, t: L.flip(t, 3), lambda L, t: L.fliplr(t[0, 0]),
-              lambda L, t: L.flipud(t[0, 0, 0]), lambda L, t: L.roll(t, ()), lambda L, t: L.roll(t, (1, 2), 0),
-              lambda L, t: L.roll(t, 1, (0, 1)), lambda L, t: L.roll(t, 1, 3), lambda L, t: L.rot90(t, 1, (0, 1, 2)),
-              lambda L, t: L.rot90(t[0, 0]), lambda L, t: L.rot90(t, 1, (0, 0)), lambda L, t: L.rot90(t, 1, (0, 3)),
-              lambda L, t: L.rot90(t, 1, (-4, 0))):
+    for f in (
+        lambda L, t: L.flip(t, (0, 0)),
+        lambda L, t: L.flip(t, 3),
+        lambda L, t: L.fliplr(t[0, 0]),
+        lambda L, t: L.flipud(t[0, 0, 0]),
+        lambda L, t: L.roll(t, ()),
+        lambda L, t: L.roll(t, (1, 2), 0),
+        lambda L, t: L.roll(t, 1, (0, 1)),
+        lambda L, t: L.roll(t, 1, 3),
+        lambda L, t: L.rot90(t, 1, (0, 1, 2)),
+        lambda L, t: L.rot90(t[0, 0]),
+        lambda L, t: L.rot90(t, 1, (0, 0)),
+        lambda L, t: L.rot90(t, 1, (0, 3)),
+        lambda L, t: L.rot90(t, 1, (-4, 0)),
+    ):
         both(f, x, **MSG)
 
 
@@ -166,9 +202,15 @@ def test_flip_roll_rot90():
 
 
 def test_repeat_tile():
-    for f in (lambda L, t: t.repeat(2, 1), lambda L, t: t.repeat(1, 2, 3), lambda L, t: t.repeat((2, 2)),
-              lambda L, t: t.repeat(0, 2), lambda L, t: L.tile(t, (2,)), lambda L, t: t.tile((2, 1, 2)),
-              lambda L, t: t.tile(())):
+    for f in (
+        lambda L, t: t.repeat(2, 1),
+        lambda L, t: t.repeat(1, 2, 3),
+        lambda L, t: t.repeat((2, 2)),
+        lambda L, t: t.repeat(0, 2),
+        lambda L, t: L.tile(t, (2,)),
+        lambda L, t: t.tile((2, 1, 2)),
+        lambda L, t: t.tile(()),
+    ):
         check_grad(f, A)
     both(lambda L: L.tensor(3.0).repeat(2, 2))
     both(lambda L, t: t.repeat(2), A, **MSG)
@@ -177,22 +219,32 @@ def test_repeat_tile():
 
 
 def test_repeat_interleave():
-    for f in (lambda L, t: t.repeat_interleave(2), lambda L, t: L.repeat_interleave(t, 3, 0),
-              lambda L, t: t.repeat_interleave(2, dim=-1), lambda L, t: t.repeat_interleave(L.tensor([1, 2]), 0),
-              lambda L, t: t.repeat_interleave(L.tensor([0, 2, 1]), 1), lambda L, t: t.repeat_interleave(L.tensor(2)),
-              lambda L, t: t.repeat_interleave(L.tensor([3])), lambda L, t: t.repeat_interleave(2, 0, output_size=4),
-              lambda L, t: t.repeat_interleave(L.tensor([1, 2]), 0, output_size=3)):
+    for f in (
+        lambda L, t: t.repeat_interleave(2),
+        lambda L, t: L.repeat_interleave(t, 3, 0),
+        lambda L, t: t.repeat_interleave(2, dim=-1),
+        lambda L, t: t.repeat_interleave(L.tensor([1, 2]), 0),
+        lambda L, t: t.repeat_interleave(L.tensor([0, 2, 1]), 1),
+        lambda L, t: t.repeat_interleave(L.tensor(2)),
+        lambda L, t: t.repeat_interleave(L.tensor([3])),
+        lambda L, t: t.repeat_interleave(2, 0, output_size=4),
+        lambda L, t: t.repeat_interleave(L.tensor([1, 2]), 0, output_size=3),
+    ):
         check_grad(f, A)
     both(lambda L: L.repeat_interleave(L.tensor([1, 0, 3])))
     both(lambda L: L.repeat_interleave(L.tensor([1, 2], dtype=L.int32)))
     both(lambda L: L.repeat_interleave(L.tensor([1, 2]), output_size=3))
-    for f in (lambda L, t: t.repeat_interleave(-1), lambda L, t: t.repeat_interleave(L.tensor([1, 2, 3])),
-              lambda L, t: t.repeat_interleave(L.tensor([1, 2, 3]), 0),
-              lambda L, t: t.repeat_interleave(L.tensor([[1, 2]]), 0),
-              lambda L, t: t.repeat_interleave(L.tensor([1, -2]), 0),
-              lambda L, t: t.repeat_interleave(2, 0, output_size=5), lambda L, t: t.repeat_interleave(2, 5),
-              lambda L, t: L.repeat_interleave(L.tensor(2)),
-              lambda L, t: L.repeat_interleave(L.tensor([1, 2]), output_size=4)):
+    for f in (
+        lambda L, t: t.repeat_interleave(-1),
+        lambda L, t: t.repeat_interleave(L.tensor([1, 2, 3])),
+        lambda L, t: t.repeat_interleave(L.tensor([1, 2, 3]), 0),
+        lambda L, t: t.repeat_interleave(L.tensor([[1, 2]]), 0),
+        lambda L, t: t.repeat_interleave(L.tensor([1, -2]), 0),
+        lambda L, t: t.repeat_interleave(2, 0, output_size=5),
+        lambda L, t: t.repeat_interleave(2, 5),
+        lambda L, t: L.repeat_interleave(L.tensor(2)),
+        lambda L, t: L.repeat_interleave(L.tensor([1, 2]), output_size=4),
+    ):
         both(f, A, **MSG)
 
 
@@ -226,16 +278,29 @@ def test_tri_indices():
 
 def test_diag_family():
     v, m = _rand(3), _rand(3, 4)
-    for f in (lambda L, t: L.diag(t, 1), lambda L, t: t.diag(-2), lambda L, t: L.diagflat(t, -1),
-              lambda L, t: L.diag_embed(t)):
+    for f in (
+        lambda L, t: L.diag(t, 1),
+        lambda L, t: t.diag(-2),
+        lambda L, t: L.diagflat(t, -1),
+        lambda L, t: L.diag_embed(t),
+    ):
         check_grad(f, v)
-    for f in (lambda L, t: L.diag(t), lambda L, t: L.diag(t, -1), lambda L, t: L.diagflat(t),
-              lambda L, t: L.diag_embed(t, -1, 0, 2), lambda L, t: t.diag_embed(1, 2, 0)):
+    for f in (
+        lambda L, t: L.diag(t),
+        lambda L, t: L.diag(t, -1),
+        lambda L, t: L.diagflat(t),
+        lambda L, t: L.diag_embed(t, -1, 0, 2),
+        lambda L, t: t.diag_embed(1, 2, 0),
+    ):
         check_grad(f, m)
     both(lambda L, t: L.diag(t, out=L.empty(3, 3)), v)
     both(lambda L, t: L.diag(t.int()), m)
-    for f in (lambda L: L.diag(L.zeros(2, 2, 2)), lambda L: L.diag(L.tensor(1.0)),
-              lambda L: L.diag_embed(L.zeros(2, 3), 0, 1, 1), lambda L: L.diag_embed(L.zeros(2, 3), 0, 0, 3)):
+    for f in (
+        lambda L: L.diag(L.zeros(2, 2, 2)),
+        lambda L: L.diag(L.tensor(1.0)),
+        lambda L: L.diag_embed(L.zeros(2, 3), 0, 1, 1),
+        lambda L: L.diag_embed(L.zeros(2, 3), 0, 0, 3),
+    ):
         both(f, **MSG)
     both(lambda L: L.diagflat(L.tensor(1.0)))
 
@@ -273,7 +338,9 @@ def test_cartesian_prod_combinations():
     check_grad(lambda L, x: L.cartesian_prod(x), a)
     both(lambda L: L.cartesian_prod(L.tensor([1, 2]), L.tensor([3, 4]), L.tensor([5])))
     for r, rep in ((2, False), (3, True), (1, False), (0, False), (4, False)):
-        check_grad(lambda L, x: L.combinations(x, r, rep), a) if r else both(lambda L, x: L.combinations(x, r), a)
+        check_grad(lambda L, x: L.combinations(x, r, rep), a) if r else both(
+            lambda L, x: L.combinations(x, r), a
+        )
     both(lambda L: L.combinations(L.tensor([1, 2, 3]), with_replacement=True))
     both(lambda L, x: L.cartesian_prod(x.reshape(1, 3)), a, **MSG)
     both(lambda L, x: L.combinations(x.reshape(1, 3)), a, **MSG)
@@ -290,7 +357,14 @@ def test_broadcast_tensors_and_shapes():
     assert torch.broadcast_tensors(A, A)[0] is A
     assert torchjax.broadcast_tensors(xj, xj)[0] is xj  # same shape: torch returns the input itself
     both(lambda L, x: L.broadcast_tensors(x, x[:, :2]), A, **MSG)
-    for shapes in (((2, 3), (3,)), ((2, 3), 3, [1, 1, 3]), (), ((1,), (4, 1)), ((0, 1), (1, 5)), ((2, 1), None)):
+    for shapes in (
+        ((2, 3), (3,)),
+        ((2, 3), 3, [1, 1, 3]),
+        (),
+        ((1,), (4, 1)),
+        ((0, 1), (1, 5)),
+        ((2, 1), None),
+    ):
         both(lambda L: L.broadcast_shapes(*shapes))
         assert type(torchjax.broadcast_shapes(*shapes)) is torchjax.Size
     for shapes in (((2, 3), (3, 2)), ((2, -1),), ((1,), (-1,)), (2.0,)):
@@ -304,7 +378,9 @@ def test_take():
     idx = torch.tensor([[0, 5], [-1, -6]])
     check_grad(lambda L, x, i: L.take(x, i), A, idx)
     check_grad(lambda L, x, i: x.take(i), A.t(), idx)
-    check_grad(lambda L, x, i: L.take(x, i), A, torch.tensor([1, 1, 1]))  # repeated indices accumulate
+    check_grad(
+        lambda L, x, i: L.take(x, i), A, torch.tensor([1, 1, 1])
+    )  # repeated indices accumulate
     both(lambda L, x: L.take(x, L.tensor([10])), A, **MSG)
     both(lambda L, x: L.take(x, L.tensor([-7])), A, **MSG)
     both(lambda L, x: L.take(x, L.tensor([1.0])), A, **MSG)
@@ -314,6 +390,7 @@ def test_take():
 def test_take_out_checks():
     """take_out: ``out`` must have ``input``'s dtype and must not overlap ``input`` or ``index``
     (checked before the resize); disjoint views of one storage and non-dense outputs are allowed."""
+
     def run(make):
         def f(L):
             with warnings.catch_warnings():
@@ -321,32 +398,48 @@ def test_take_out_checks():
                 src, index, out = make(L)
                 r = L.take(src, index, out=out)
             return r, r.data_ptr() == out.data_ptr()
+
         both(f, **MSG)
 
     run(lambda L: (L.rand(6), L.tensor([2, 1, 0]), L.rand(1).expand(3)))  # internal overlap
     run(lambda L: (lambda s: (s, L.tensor([2, 1, 0]), s))(L.rand(6)))  # out is input
     run(lambda L: (lambda i: (i.clone(), i[1:], i[:-1]))(L.tensor([2, 1, 0])))  # partial with index
     run(lambda L: (lambda i: (L.arange(5), i[:2], i[:2]))(L.arange(6)))  # out is index
-    run(lambda L: (lambda b: (b[:4], L.tensor([0, 1]), b[6:8]))(L.arange(10.0)))  # disjoint: allowed
-    run(lambda L: (lambda b: (b[5:8], L.tensor([0, 1]), b[4:5]))(L.arange(10.0)))  # overlap only after resize
+    run(
+        lambda L: (lambda b: (b[:4], L.tensor([0, 1]), b[6:8]))(L.arange(10.0))
+    )  # disjoint: allowed
+    run(
+        lambda L: (lambda b: (b[5:8], L.tensor([0, 1]), b[4:5]))(L.arange(10.0))
+    )  # overlap only after resize
     run(lambda L: (L.arange(4.0), L.tensor([0, 1]), L.empty(2, dtype=L.float64)))  # dtype
-    run(lambda L: (L.arange(4.0), L.tensor([0, 1], dtype=L.int32), L.empty(2, dtype=L.float64)))  # index first
+    run(
+        lambda L: (L.arange(4.0), L.tensor([0, 1], dtype=L.int32), L.empty(2, dtype=L.float64))
+    )  # index first
 
 
 def test_take_along_dim():
     x = _rand(3, 4)
-    for f in (lambda L, t: L.take_along_dim(t, L.tensor([[0], [3], [1]]), 1),
-              lambda L, t: L.take_along_dim(t, L.tensor([[2, 0, 1, 1]]), 0),
-              lambda L, t: L.take_along_dim(t, L.tensor([1, 11, 5])),
-              lambda L, t: t.take_along_dim(L.tensor([[0, 1]]), 1),
-              lambda L, t: L.take_along_dim(t[None], L.tensor([[[1], [0], [2]]]), 2)):
+    for f in (
+        lambda L, t: L.take_along_dim(t, L.tensor([[0], [3], [1]]), 1),
+        lambda L, t: L.take_along_dim(t, L.tensor([[2, 0, 1, 1]]), 0),
+        lambda L, t: L.take_along_dim(t, L.tensor([1, 11, 5])),
+        lambda L, t: t.take_along_dim(L.tensor([[0, 1]]), 1),
+        lambda L, t: L.take_along_dim(t[None], L.tensor([[[1], [0], [2]]]), 2),
+    ):
         check_grad(f, x)
     both(lambda L, t: L.take_along_dim(t, L.tensor([[0, 1]]), 1, out=L.empty(3, 2)), x)
-    check_grad(lambda L, t: L.take_along_dim(t, L.tensor([[-1], [-4], [2]]), 1), x)  # negative indices wrap
-    both(lambda L, t: L.take_along_dim(t, L.tensor([-1])), x, **MSG)  # ... but not in the flattened form
-    for f in (lambda L, t: L.take_along_dim(t, L.tensor([1]), 0), lambda L, t: L.take_along_dim(t, L.tensor([[1.0]]), 0),
-              lambda L, t: L.take_along_dim(t, L.tensor([[1]], dtype=L.int32), 0),
-              lambda L, t: L.take_along_dim(t, L.tensor([[1], [0]]), 1)):
+    check_grad(
+        lambda L, t: L.take_along_dim(t, L.tensor([[-1], [-4], [2]]), 1), x
+    )  # negative indices wrap
+    both(
+        lambda L, t: L.take_along_dim(t, L.tensor([-1])), x, **MSG
+    )  # ... but not in the flattened form
+    for f in (
+        lambda L, t: L.take_along_dim(t, L.tensor([1]), 0),
+        lambda L, t: L.take_along_dim(t, L.tensor([[1.0]]), 0),
+        lambda L, t: L.take_along_dim(t, L.tensor([[1]], dtype=L.int32), 0),
+        lambda L, t: L.take_along_dim(t, L.tensor([[1], [0]]), 1),
+    ):
         both(f, x, **MSG)
 
 
@@ -354,21 +447,34 @@ def test_take_along_dim():
 
 
 def test_resize():
-    for f in (lambda L, t: t.resize_(2, 3), lambda L, t: t.resize_((3, 2)), lambda L, t: t.resize_(4),
-              lambda L, t: t.resize_(0), lambda L, t: t.resize_as_(L.zeros(1, 6)),
-              lambda L, t: L.resize_as_(t, L.zeros(3, 2))):
+    for f in (
+        lambda L, t: t.resize_(2, 3),
+        lambda L, t: t.resize_((3, 2)),
+        lambda L, t: t.resize_(4),
+        lambda L, t: t.resize_(0),
+        lambda L, t: t.resize_as_(L.zeros(1, 6)),
+        lambda L, t: L.resize_as_(t, L.zeros(3, 2)),
+    ):
         both(f, torch.arange(6.0), check_stride=True)
     xt, xj = torch.arange(6.0), torchjax.arange(6.0)
     xt.resize_(4, 4)
     xj.resize_(4, 4)
     assert tuple(xj.shape) == (4, 4) and xj.stride() == xt.stride()
-    assert xj.flatten()[:6].tolist() == xt.flatten()[:6].tolist()  # the rest is uninitialised in torch
+    assert (
+        xj.flatten()[:6].tolist() == xt.flatten()[:6].tolist()
+    )  # the rest is uninitialised in torch
     v = to_tj(torch.arange(6.0)).view(2, 3)
     v[0].resize_(2)  # a view keeps its storage
-    both(lambda L: L.arange(6.0).resize_(-1), **MSG)  # (torch leaves its tensor broken: use a fresh one)
+    both(
+        lambda L: L.arange(6.0).resize_(-1), **MSG
+    )  # (torch leaves its tensor broken: use a fresh one)
     both(lambda L, t: t.resize_(2), torch.arange(6.0).requires_grad_(), **MSG)
     both(lambda L, t: t.resize_(2, 2, memory_format=L.channels_last), torch.arange(6.0))
-    both(lambda L, t: t.resize_(1, 2, 2, 1, memory_format=L.channels_last), torch.arange(6.0), check_stride=True)
+    both(
+        lambda L, t: t.resize_(1, 2, 2, 1, memory_format=L.channels_last),
+        torch.arange(6.0),
+        check_stride=True,
+    )
 
 
 # ------------------------------------------------------------------ padding
@@ -391,18 +497,30 @@ def test_pad_modes(mode):
     def F(L):
         return TF if L is torch else JF
 
-    cases = [(_rand(2, 5), (1, 2)), (_rand(2, 4, 5), (1, 1, 2, 0)), (_rand(1, 2, 3, 4, 5), (1, 0, 1, 2, 2, 1)),
-             (_rand(1, 2, 3, 5), (0, -2, 1, 1))]
+    cases = [
+        (_rand(2, 5), (1, 2)),
+        (_rand(2, 4, 5), (1, 1, 2, 0)),
+        (_rand(1, 2, 3, 4, 5), (1, 0, 1, 2, 2, 1)),
+        (_rand(1, 2, 3, 5), (0, -2, 1, 1)),
+    ]
     for x, pad in cases:
         # torch builds circular padding from slice copies (a chain of CopySlices); here it is one node
-        check_grad(lambda L, t: F(L).pad(t, pad, mode=mode), x, depth=1 if mode == "circular" else 3)
+        check_grad(
+            lambda L, t: F(L).pad(t, pad, mode=mode), x, depth=1 if mode == "circular" else 3
+        )
     both(lambda L, t: F(L).pad(t, (2, 1), mode=mode), _rand(1, 2, 5))
     both(lambda L, t: F(L).pad(t, (1, 1), mode=mode, value=1.0), _rand(2, 5), **MSG)
     both(lambda L, t: F(L).pad(t, (1, 1), mode=mode), _rand(5), **MSG)
     both(lambda L, t: F(L).pad(t, (1, 1, 1, 1), mode=mode), _rand(2, 5), **MSG)
     both(lambda L, t: F(L).pad(t, (6, 6), mode=mode), _rand(2, 5), **MSG)
     both(lambda L, t: F(L).pad(t, (1, 1), mode=mode, value=0.0), _rand(2, 5))
-    for pad in ((-1, 1), (1, -2), (2, -3), (-2, -1, 1, 1), (2, -1, -1, 2)):  # negative pads crop first
+    for pad in (
+        (-1, 1),
+        (1, -2),
+        (2, -3),
+        (-2, -1, 1, 1),
+        (2, -1, -1, 2),
+    ):  # negative pads crop first
         both(lambda L, t: F(L).pad(t, pad, mode=mode), torch.arange(36.0).reshape(1, 2, 3, 6))
 
 
@@ -413,7 +531,11 @@ def test_pad_misc_errors():
     both(lambda L, t: (TF if L is torch else JF).pad(t, (1,) * 6, mode="replicate"), x, **MSG)
     both(lambda L, t: (TF if L is torch else JF).pad(t, (5, 5), mode="reflect"), x, **MSG)
     both(lambda L, t: (TF if L is torch else JF).pad(t, (5, 5), mode="replicate"), x)
-    both(lambda L, t: (TF if L is torch else JF).pad(t, (-5, -1), mode="replicate"), _rand(1, 2, 5), **MSG)
+    both(
+        lambda L, t: (TF if L is torch else JF).pad(t, (-5, -1), mode="replicate"),
+        _rand(1, 2, 5),
+        **MSG,
+    )
     both(lambda L, t: (TF if L is torch else JF).pad(t, (0, 1), mode="reflect"), _rand(0, 5), **MSG)
     both(lambda L, t: (TF if L is torch else JF).pad(t, (1, 1), mode="reflect"), _rand(2, 0), **MSG)
 
@@ -431,8 +553,15 @@ def test_chunk_cat():
 
 
 def test_unravel_index():
-    for idx, shape in ((4, (3, 2)), ([4, 1], (3, 2)), ([[1234], [5678]], (10, 10, 10, 10)), ([5, 2], 6),
-                       ([3, 0], torch.Size([2, 2])), ([0, 0], ()), ([0], (0, 3))):
+    for idx, shape in (
+        (4, (3, 2)),
+        ([4, 1], (3, 2)),
+        ([[1234], [5678]], (10, 10, 10, 10)),
+        ([5, 2], 6),
+        ([3, 0], torch.Size([2, 2])),
+        ([0, 0], ()),
+        ([0], (0, 3)),
+    ):
         both(lambda L: L.unravel_index(L.tensor(idx), shape))
     both(lambda L: L.unravel_index(L.tensor([1.0]), (2,)), **MSG)
     both(lambda L: L.unravel_index(L.tensor([1]), (2, -3)), **MSG)
@@ -440,14 +569,65 @@ def test_unravel_index():
 
 
 def test_shape_ops_exist_under_torch_names():
-    for name in ("cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "row_stack",
-                 "flip", "fliplr", "flipud", "roll", "rot90", "tile", "repeat_interleave", "tril", "triu",
-                 "tril_indices", "triu_indices", "diag", "diag_embed", "diagflat", "block_diag", "meshgrid",
-                 "cartesian_prod", "combinations", "broadcast_tensors", "broadcast_shapes", "atleast_1d",
-                 "atleast_2d", "atleast_3d", "take", "take_along_dim", "resize_as_", "constant_pad_nd", "_chunk_cat",
-                 "unravel_index"):
+    for name in (
+        "cat",
+        "concat",
+        "concatenate",
+        "stack",
+        "hstack",
+        "vstack",
+        "dstack",
+        "column_stack",
+        "row_stack",
+        "flip",
+        "fliplr",
+        "flipud",
+        "roll",
+        "rot90",
+        "tile",
+        "repeat_interleave",
+        "tril",
+        "triu",
+        "tril_indices",
+        "triu_indices",
+        "diag",
+        "diag_embed",
+        "diagflat",
+        "block_diag",
+        "meshgrid",
+        "cartesian_prod",
+        "combinations",
+        "broadcast_tensors",
+        "broadcast_shapes",
+        "atleast_1d",
+        "atleast_2d",
+        "atleast_3d",
+        "take",
+        "take_along_dim",
+        "resize_as_",
+        "constant_pad_nd",
+        "_chunk_cat",
+        "unravel_index",
+    ):
         assert hasattr(torchjax, name), name
-    for name in ("repeat", "tile", "flip", "roll", "rot90", "tril_", "triu_", "resize_", "resize_as_", "take",
-                 "take_along_dim", "diag", "diag_embed", "diagflat", "repeat_interleave", "fliplr", "flipud"):
+    for name in (
+        "repeat",
+        "tile",
+        "flip",
+        "roll",
+        "rot90",
+        "tril_",
+        "triu_",
+        "resize_",
+        "resize_as_",
+        "take",
+        "take_along_dim",
+        "diag",
+        "diag_embed",
+        "diagflat",
+        "repeat_interleave",
+        "fliplr",
+        "flipud",
+    ):
         assert hasattr(torchjax.Tensor, name), name
     assert hasattr(JF, "pad")

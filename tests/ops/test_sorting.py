@@ -67,17 +67,32 @@ def consistent(values_idx_fn, x, dim=-1):
     assert_same(vv, g)
 
 
-TIES = torch.tensor([[3.0, 1.0, 2.0, 1.0, 3.0, NAN, 2.0, 1.0, -0.0, 0.0],
-                     [0.0, -0.0, NAN, NAN, 5.0, -INF, INF, 5.0, 5.0, -1.0]])
+TIES = torch.tensor(
+    [
+        [3.0, 1.0, 2.0, 1.0, 3.0, NAN, 2.0, 1.0, -0.0, 0.0],
+        [0.0, -0.0, NAN, NAN, 5.0, -INF, INF, 5.0, 5.0, -1.0],
+    ]
+)
 
 
 # ------------------------------------------------------------------ sort / argsort / msort
 
 
-@pytest.mark.parametrize("x", [TIES, torch.tensor(2.5), torch.empty(0), rand((2, 3, 4)), rand((3, 5), torch.int64),
-                               rand((6,), torch.bool), rand((2, 0, 3))], ids=lambda t: str(tuple(t.shape)) + str(t.dtype))
+@pytest.mark.parametrize(
+    "x",
+    [
+        TIES,
+        torch.tensor(2.5),
+        torch.empty(0),
+        rand((2, 3, 4)),
+        rand((3, 5), torch.int64),
+        rand((6,), torch.bool),
+        rand((2, 0, 3)),
+    ],
+    ids=lambda t: str(tuple(t.shape)) + str(t.dtype),
+)
 def test_sort_argsort(x):
-    for d in ((-1, 0) if x.dim() >= 2 else (-1,)):
+    for d in (-1, 0) if x.dim() >= 2 else (-1,):
         for desc in (False, True):
             both(lambda lib, x: lib.sort(x, d, desc), x)
             both(lambda lib, x: x.argsort(dim=d, descending=desc, stable=True), x)
@@ -88,7 +103,7 @@ def test_sort_argsort(x):
 
 
 def test_sort_extremes_out_errors_print():
-    x = torch.tensor([5, -(2 ** 63), 2 ** 63 - 1, 0, -1])
+    x = torch.tensor([5, -(2**63), 2**63 - 1, 0, -1])
     both(lambda lib, x: x.sort(descending=True), x)
     both(lambda lib, x: x.sort(), x.to(torch.uint8))
     both(lambda lib, x: x.sort(descending=True), x.to(torch.int16))
@@ -125,7 +140,12 @@ def test_topk():
     for k in (1, 6):
         consistent(lambda lib, x: lib.topk(x, k), TIES)
         consistent(lambda lib, x: lib.topk(x, k, largest=False), TIES)
-    both(lambda lib, x: lib.topk(x, 2, out=(lib.empty(3, 2, dtype=lib.float64), lib.empty(3, 2, dtype=lib.int64))), x)
+    both(
+        lambda lib, x: lib.topk(
+            x, 2, out=(lib.empty(3, 2, dtype=lib.float64), lib.empty(3, 2, dtype=lib.int64))
+        ),
+        x,
+    )
     grad_check(lambda lib, x: x.topk(3)[0], x)
 
 
@@ -162,16 +182,25 @@ def test_median_nanmedian():
             both(lambda lib, x: getattr(x, f)(dim=d, keepdim=keep)[0], xn)
             consistent(lambda lib, x: getattr(x, f)(dim=d, keepdim=keep), xn, d)
         both(lambda lib, x: getattr(x, f)(0), torch.tensor(5.0))
-        both(lambda lib, x: getattr(lib, f)(x, 0), rand((5, 3), torch.int64, low=-100, high=100) * 0 + distinct((5, 3), torch.int64))
+        both(
+            lambda lib, x: getattr(lib, f)(x, 0),
+            rand((5, 3), torch.int64, low=-100, high=100) * 0 + distinct((5, 3), torch.int64),
+        )
         both(lambda lib, x: getattr(x, f)(0), torch.empty(0, 2))
         both(lambda lib, x: getattr(x, f)(1), torch.empty(0, 2))
         both(lambda lib, x: getattr(x, f)(dim=None), x)
         both(lambda lib, x: getattr(x, f)(), torch.tensor([1j]))
-        both(lambda lib, x: getattr(lib, f)(x, 1, out=(lib.empty(0, dtype=lib.float64), lib.empty(0, dtype=lib.int64))),
-             x)
+        both(
+            lambda lib, x: getattr(lib, f)(
+                x, 1, out=(lib.empty(0, dtype=lib.float64), lib.empty(0, dtype=lib.int64))
+            ),
+            x,
+        )
         consistent(lambda lib, x: getattr(lib, f)(x, 1), TIES)
-        grad_check(lambda lib, x: getattr(x, f)(), torch.tensor([[1.0, 3.0, 3.0], [1.0, 2.0, 7.0]],
-                                                                  dtype=torch.float64))
+        grad_check(
+            lambda lib, x: getattr(x, f)(),
+            torch.tensor([[1.0, 3.0, 3.0], [1.0, 2.0, 7.0]], dtype=torch.float64),
+        )
         grad_check(lambda lib, x: getattr(x, f)(), xn)
         xn1 = x.clone()
         xn1[0, 2] = xn1[2, 0] = NAN  # (an all-NaN row's nanmedian index is left to nth_element)
@@ -182,7 +211,9 @@ def test_median_nanmedian():
 
 def test_mode():
     # small slices (<= 16 elements) are sorted stably by torch, so tied indices are deterministic
-    x = torch.tensor([[1.0, 2.0, 2.0, 1.0, 3.0], [5.0, 5.0, 4.0, 4.0, 4.0], [7.0, 6.0, 5.0, 4.0, 3.0]])
+    x = torch.tensor(
+        [[1.0, 2.0, 2.0, 1.0, 3.0], [5.0, 5.0, 4.0, 4.0, 4.0], [7.0, 6.0, 5.0, 4.0, 3.0]]
+    )
     for d, keep in ((-1, False), (0, True), (1, True)):
         both(lambda lib, x: lib.mode(x, d, keep), x)
     both(lambda lib, x: x.mode(), rand((4, 9), torch.int64, low=0, high=3))
@@ -217,9 +248,17 @@ def test_quantile_errors_out_grad():
     x = rand((3, 4), torch.float64)
     for f in ("quantile", "nanquantile"):
         both(lambda lib, x: getattr(x, f)(1.5), x, check_message=True)
-        both(lambda lib, x: getattr(x, f)(lib.tensor([0.5, 2.0], dtype=lib.float64)), x, check_message=True)
+        both(
+            lambda lib, x: getattr(x, f)(lib.tensor([0.5, 2.0], dtype=lib.float64)),
+            x,
+            check_message=True,
+        )
         both(lambda lib, x: getattr(x, f)(lib.tensor([0.5])), x, check_message=True)
-        both(lambda lib, x: getattr(x, f)(lib.tensor([[0.5]], dtype=lib.float64)), x, check_message=True)
+        both(
+            lambda lib, x: getattr(x, f)(lib.tensor([[0.5]], dtype=lib.float64)),
+            x,
+            check_message=True,
+        )
         both(lambda lib, x: getattr(x, f)(0.5), torch.tensor([1, 2]), check_message=True)
         both(lambda lib, x: getattr(x, f)(0.5), torch.empty(0), check_message=True)
         both(lambda lib, x: getattr(x, f)(0.5, interpolation="foo"), x, check_message=True)
@@ -227,33 +266,59 @@ def test_quantile_errors_out_grad():
         both(lambda lib, x: getattr(lib, f)(x, 0.5, 0, out=lib.empty(4, dtype=lib.float64)), x)
         both(lambda lib, x: getattr(x, f)(0.5, 0), torch.tensor(3.0, dtype=torch.float64))
         grad_check(lambda lib, x: getattr(x, f)(0.3, dim=1), x, name=False)
-        grad_check(lambda lib, x: getattr(x, f)(lib.tensor([0.2, 0.8], dtype=lib.float64)), x, name=False)
+        grad_check(
+            lambda lib, x: getattr(x, f)(lib.tensor([0.2, 0.8], dtype=lib.float64)), x, name=False
+        )
 
 
 # ------------------------------------------------------------------ unique / unique_consecutive
 
 
-@pytest.mark.parametrize("x", [torch.tensor([3, 1, 2, 1, 3, 3]), torch.tensor([NAN, 1.0, NAN, -0.0, 0.0, 1.0]),
-                               torch.tensor([[1, 2], [1, 2], [0, 5]]), torch.tensor(7), torch.empty(0),
-                               torch.tensor([True, False, True]), rand((3, 4, 2), torch.int64, low=0, high=2)],
-                         ids=lambda t: str(tuple(t.shape)) + str(t.dtype))
+@pytest.mark.parametrize(
+    "x",
+    [
+        torch.tensor([3, 1, 2, 1, 3, 3]),
+        torch.tensor([NAN, 1.0, NAN, -0.0, 0.0, 1.0]),
+        torch.tensor([[1, 2], [1, 2], [0, 5]]),
+        torch.tensor(7),
+        torch.empty(0),
+        torch.tensor([True, False, True]),
+        rand((3, 4, 2), torch.int64, low=0, high=2),
+    ],
+    ids=lambda t: str(tuple(t.shape)) + str(t.dtype),
+)
 def test_unique(x):
     for inv in (False, True):
         for cnt in (False, True):
             both(lambda lib, x: lib.unique(x, return_inverse=inv, return_counts=cnt), x)
             both(lambda lib, x: x.unique(sorted=False, return_inverse=inv, return_counts=cnt), x)
             both(lambda lib, x: lib.unique_consecutive(x, return_inverse=inv, return_counts=cnt), x)
-            if x.dim() >= 1 and x.numel() and not x.isnan().any():  # torch's unique_dim sort breaks on NaN
+            if (
+                x.dim() >= 1 and x.numel() and not x.isnan().any()
+            ):  # torch's unique_dim sort breaks on NaN
                 both(lambda lib, x: lib.unique(x, return_inverse=inv, return_counts=cnt, dim=0), x)
-                both(lambda lib, x: x.unique_consecutive(return_inverse=inv, return_counts=cnt, dim=-1), x)
+                both(
+                    lambda lib, x: x.unique_consecutive(
+                        return_inverse=inv, return_counts=cnt, dim=-1
+                    ),
+                    x,
+                )
     both(lambda lib, x: lib.unique(x, dim=3), x)
 
 
 def test_unique_dim_empty():
     x = torch.empty(5, 0, 5)
     for d in (0, 1, 2):
-        both(lambda lib, x: lib.unique(x, dim=d, return_inverse=True, return_counts=True), x, check_message=True)
-        both(lambda lib, x: lib.unique_consecutive(x, dim=d, return_counts=True), x, check_message=True)
+        both(
+            lambda lib, x: lib.unique(x, dim=d, return_inverse=True, return_counts=True),
+            x,
+            check_message=True,
+        )
+        both(
+            lambda lib, x: lib.unique_consecutive(x, dim=d, return_counts=True),
+            x,
+            check_message=True,
+        )
 
 
 def test_host_ops_refuse_traced_values():
@@ -276,8 +341,11 @@ def test_bincount():
     x = torch.tensor([1, 3, 1, 0, 7])
     both(lambda lib, x: lib.bincount(x), x)
     both(lambda lib, x: x.bincount(minlength=10), x)
-    for w in (torch.tensor([0.5, 1.0, 2.0, 3.0, 4.0]), torch.tensor([0.5, 1.0, 2.0, 3.0, 4.0], dtype=torch.float64),
-              torch.tensor([1, 2, 3, 4, 5])):
+    for w in (
+        torch.tensor([0.5, 1.0, 2.0, 3.0, 4.0]),
+        torch.tensor([0.5, 1.0, 2.0, 3.0, 4.0], dtype=torch.float64),
+        torch.tensor([1, 2, 3, 4, 5]),
+    ):
         both(lambda lib, x, w: lib.bincount(x, w), x, w)
     both(lambda lib, x: lib.bincount(x, minlength=3), torch.empty(0, dtype=torch.int64))
     both(lambda lib, x: lib.bincount(x), torch.tensor([2, 0], dtype=torch.uint8))
@@ -301,12 +369,25 @@ def test_searchsorted_bucketize():
         both(lambda lib, s: lib.bucketize(2.5, s, right=right), seq)
     both(lambda lib, s, v: lib.searchsorted(s, v, side="right"), seq, vals)
     both(lambda lib, s, v: lib.searchsorted(s, v, out_int32=True), seq.long(), vals)
-    both(lambda lib, s, v: lib.searchsorted(s, v), torch.tensor([1.0, 2.0, NAN]), torch.tensor([NAN, 2.0, 5.0]))
-    both(lambda lib, s, v: lib.searchsorted(s, v, right=True), torch.tensor([1.0, 2.0, NAN]), torch.tensor([NAN, 2.0, 5.0]))
+    both(
+        lambda lib, s, v: lib.searchsorted(s, v),
+        torch.tensor([1.0, 2.0, NAN]),
+        torch.tensor([NAN, 2.0, 5.0]),
+    )
+    both(
+        lambda lib, s, v: lib.searchsorted(s, v, right=True),
+        torch.tensor([1.0, 2.0, NAN]),
+        torch.tensor([NAN, 2.0, 5.0]),
+    )
     nd = torch.sort(rand((2, 3, 6)), -1).values
     both(lambda lib, s, v: lib.searchsorted(s, v), nd, rand((2, 3, 4), seed=1))
     unsorted = torch.tensor([4.0, 1.0, 8.0, 2.0])
-    both(lambda lib, s, v, o: lib.searchsorted(s, v, sorter=o), unsorted, vals, torch.argsort(unsorted))
+    both(
+        lambda lib, s, v, o: lib.searchsorted(s, v, sorter=o),
+        unsorted,
+        vals,
+        torch.argsort(unsorted),
+    )
     both(lambda lib, s, v: lib.searchsorted(s, v, out=lib.empty(2, 3, dtype=lib.int64)), seq, vals)
     both(lambda lib, s, v: lib.searchsorted(s, v), torch.empty(0), vals)
     both(lambda lib, s, v: lib.searchsorted(s, v), torch.empty(0, 0), torch.empty(0, 0))
@@ -314,9 +395,19 @@ def test_searchsorted_bucketize():
     # errors
     both(lambda lib, s, v: lib.searchsorted(s, v), nd, torch.tensor([1.0, 2.0]), check_message=True)
     both(lambda lib, s, v: lib.searchsorted(s, v, side="foo"), seq, vals, check_message=True)
-    both(lambda lib, s, v: lib.searchsorted(s, v, side="left", right=True), seq, vals, check_message=True)
+    both(
+        lambda lib, s, v: lib.searchsorted(s, v, side="left", right=True),
+        seq,
+        vals,
+        check_message=True,
+    )
     both(lambda lib, s, v: lib.searchsorted(s, v), torch.tensor(1.0), vals, check_message=True)
-    both(lambda lib, s, v: lib.searchsorted(s, v, sorter=lib.zeros(5, dtype=lib.int32)), seq, vals, check_message=True)
+    both(
+        lambda lib, s, v: lib.searchsorted(s, v, sorter=lib.zeros(5, dtype=lib.int32)),
+        seq,
+        vals,
+        check_message=True,
+    )
     both(lambda lib, s, v: lib.bucketize(v, s), nd, vals, check_message=True)
 
 
@@ -346,14 +437,22 @@ def test_histogram():
     for density in (False, True):
         both(lambda lib, x: lib.histogram(x, 4, density=density), x)
         both(lambda lib, x, w: x.histogram(3, range=(0.0, 4.0), weight=w, density=density), x, w)
-        both(lambda lib, x, b: lib.histogram(x, b, density=density), x, torch.tensor([0.0, 1.0, 2.5, 7.0]))
+        both(
+            lambda lib, x, b: lib.histogram(x, b, density=density),
+            x,
+            torch.tensor([0.0, 1.0, 2.5, 7.0]),
+        )
         both(lambda lib, x, b, w: lib.histogram(x, b, weight=w), x, torch.tensor([1.0, 2.0]), w)
     both(lambda lib, x: lib.histogram(x, 3), torch.tensor([2.0, 2.0]))
     both(lambda lib, x: lib.histogram(x, 3), torch.empty(0, dtype=torch.float64))
     both(lambda lib, x: lib.histogram(x.reshape(2, 3), 5), x)
     both(lambda lib, x: lib.histogram(x, bins=0), x, check_message=True)
     both(lambda lib, x: lib.histogram(x, 3, range=(3.0, 1.0)), x, check_message=True)
-    both(lambda lib, x: lib.histogram(x, lib.tensor([1.0, 2.0], dtype=lib.float64)), x, check_message=True)
+    both(
+        lambda lib, x: lib.histogram(x, lib.tensor([1.0, 2.0], dtype=lib.float64)),
+        x,
+        check_message=True,
+    )
     both(lambda lib, x: lib.histogram(x, 3, weight=lib.ones(2)), x)
     r = torchjax.histogram(to_tj(x), 3)
     assert type(r).__name__ == "histogram" and repr(r) == repr(torch.histogram(x, 3))
@@ -365,7 +464,12 @@ def test_histogramdd():
     both(lambda lib, x: lib.histogramdd(x, bins=[2, 3]), x)
     both(lambda lib, x: lib.histogramdd(x, 3, range=[-3.0, 3.0, 0.0, 1.0], density=True), x)
     both(lambda lib, x, w: lib.histogramdd(x, [2, 2], weight=w), x, w)
-    both(lambda lib, x, a, b: lib.histogramdd(x, [a, b]), x, torch.tensor([-3.0, 0.0, 3.0]), torch.tensor([-1.0, 1.0]))
+    both(
+        lambda lib, x, a, b: lib.histogramdd(x, [a, b]),
+        x,
+        torch.tensor([-3.0, 0.0, 3.0]),
+        torch.tensor([-1.0, 1.0]),
+    )
     both(lambda lib, x: lib.histogramdd(x.reshape(2, 3, 2), 2), x)
     both(lambda lib, x: lib.histogramdd(x, 2), torch.tensor([1.0, 2.0]), check_message=True)
     r = torchjax.histogramdd(to_tj(x), [2, 3])
@@ -384,9 +488,16 @@ def test_isin():
         both(lambda lib, t: lib.isin(2, t, invert=inv), t)
     both(lambda lib, e, t: lib.isin(e, t), torch.tensor([NAN, 1.0]), torch.tensor([NAN]))
     both(lambda lib, e, t: lib.isin(e, t), e, torch.empty(0))
-    big_e, big_t = rand((300,), torch.int64, low=0, high=500), rand((400,), torch.int64, seed=1, low=0, high=500)
+    big_e, big_t = (
+        rand((300,), torch.int64, low=0, high=500),
+        rand((400,), torch.int64, seed=1, low=0, high=500),
+    )
     both(lambda lib, e, t: lib.isin(e, t), big_e, big_t)
-    both(lambda lib, e, t: lib.isin(e, t, assume_unique=True, out=lib.empty(2, 3, dtype=lib.bool)), e, t)
+    both(
+        lambda lib, e, t: lib.isin(e, t, assume_unique=True, out=lib.empty(2, 3, dtype=lib.bool)),
+        e,
+        t,
+    )
     both(lambda lib: lib.isin(1, 2))
 
 
@@ -405,18 +516,35 @@ def test_equal_allclose():
     both(lambda lib, a, b: lib.allclose(a, b), torch.tensor([INF, -INF]), torch.tensor([INF, -INF]))
     both(lambda lib, a, b: lib.allclose(a, b, rtol=1e-9, atol=1e-9), a[:2], b[:2])
     both(lambda lib, a, b: lib.allclose(a, b), torch.tensor([1, 2]), torch.tensor([1, 3]))
-    both(lambda lib, a, b: lib.allclose(a, b), torch.tensor([1, 2]), torch.tensor([1.0, 2.0]), check_message=True)
+    both(
+        lambda lib, a, b: lib.allclose(a, b),
+        torch.tensor([1, 2]),
+        torch.tensor([1.0, 2.0]),
+        check_message=True,
+    )
     both(lambda lib, a, b: lib.allclose(a, b, rtol=-1.0), a, b, check_message=True)
     both(lambda lib, a, b: lib.allclose(a, b), torch.ones(2, 1), torch.ones(3))
 
 
 def test_unsupported_dtypes():
     b, c = torch.tensor([True, False]), torch.tensor([1j, 2 + 1j])
-    for fn in (lambda lib, x: x.kthvalue(1), lambda lib, x: x.median(), lambda lib, x: x.nanmedian(0),
-               lambda lib, x: x.topk(1), lambda lib, x: lib.isin(x, x), lambda lib, x: lib.searchsorted(x, x),
-               lambda lib, x: lib.bucketize(x, x), lambda lib, x: lib.bincount(x), lambda lib, x: x.unique(),
-               lambda lib, x: x.unique_consecutive(), lambda lib, x: x.mode(), lambda lib, x: lib.histc(x),
-               lambda lib, x: x.sort(), lambda lib, x: x.argsort(), lambda lib, x: x.quantile(0.5)):
+    for fn in (
+        lambda lib, x: x.kthvalue(1),
+        lambda lib, x: x.median(),
+        lambda lib, x: x.nanmedian(0),
+        lambda lib, x: x.topk(1),
+        lambda lib, x: lib.isin(x, x),
+        lambda lib, x: lib.searchsorted(x, x),
+        lambda lib, x: lib.bucketize(x, x),
+        lambda lib, x: lib.bincount(x),
+        lambda lib, x: x.unique(),
+        lambda lib, x: x.unique_consecutive(),
+        lambda lib, x: x.mode(),
+        lambda lib, x: lib.histc(x),
+        lambda lib, x: x.sort(),
+        lambda lib, x: x.argsort(),
+        lambda lib, x: x.quantile(0.5),
+    ):
         both(fn, b, check_message=True)
         both(fn, c, check_message=True)
     both(lambda lib, x: x.median(), torch.empty(0, dtype=torch.int32))
@@ -424,18 +552,23 @@ def test_unsupported_dtypes():
 
 def test_out_dtype_is_checked_like_torch():
     x = rand((3, 4), torch.float64)
-    f32, i64, i32 = (lambda lib: lib.empty(0)), (lambda lib: lib.empty(0, dtype=lib.int64)), \
-        (lambda lib: lib.empty(0, dtype=lib.int32))
-    for fn in (lambda lib, x: lib.sort(x, out=(f32(lib), i64(lib))),
-               lambda lib, x: lib.sort(x.float(), out=(f32(lib), i32(lib))),
-               lambda lib, x: lib.topk(x, 2, out=(f32(lib), i64(lib))),
-               lambda lib, x: lib.kthvalue(x, 2, out=(f32(lib), i64(lib))),
-               lambda lib, x: lib.mode(x, out=(f32(lib), i64(lib))),
-               lambda lib, x: lib.median(x, 0, out=(f32(lib), i64(lib))),
-               lambda lib, x: lib.nanmedian(x, 0, out=(f32(lib), i64(lib))),
-               lambda lib, x: lib.quantile(x, 0.5, 0, out=f32(lib)),
-               lambda lib, x: lib.searchsorted(x.sort().values, x, out=i32(lib)),
-               lambda lib, x: lib.histc(x, out=f32(lib))):
+    f32, i64, i32 = (
+        (lambda lib: lib.empty(0)),
+        (lambda lib: lib.empty(0, dtype=lib.int64)),
+        (lambda lib: lib.empty(0, dtype=lib.int32)),
+    )
+    for fn in (
+        lambda lib, x: lib.sort(x, out=(f32(lib), i64(lib))),
+        lambda lib, x: lib.sort(x.float(), out=(f32(lib), i32(lib))),
+        lambda lib, x: lib.topk(x, 2, out=(f32(lib), i64(lib))),
+        lambda lib, x: lib.kthvalue(x, 2, out=(f32(lib), i64(lib))),
+        lambda lib, x: lib.mode(x, out=(f32(lib), i64(lib))),
+        lambda lib, x: lib.median(x, 0, out=(f32(lib), i64(lib))),
+        lambda lib, x: lib.nanmedian(x, 0, out=(f32(lib), i64(lib))),
+        lambda lib, x: lib.quantile(x, 0.5, 0, out=f32(lib)),
+        lambda lib, x: lib.searchsorted(x.sort().values, x, out=i32(lib)),
+        lambda lib, x: lib.histc(x, out=f32(lib)),
+    ):
         both(fn, x, check_message=True)
 
 
@@ -445,7 +578,15 @@ def test_kthvalue_out_overlapping_input():
         return lib.kthvalue(x, 5, out=(x, i))
 
     both(f, torch.randn(10), torch.empty((), dtype=torch.long), check_message=True)
-    both(lambda lib, x, i: lib.kthvalue(x, 11, out=(x, i)), torch.randn(10), torch.empty((), dtype=torch.long),
-         check_message=True)
-    both(lambda lib, x, v, i: lib.kthvalue(x, 2, out=(v, i)), torch.randn(10), torch.empty(()),
-         torch.empty((), dtype=torch.long))
+    both(
+        lambda lib, x, i: lib.kthvalue(x, 11, out=(x, i)),
+        torch.randn(10),
+        torch.empty((), dtype=torch.long),
+        check_message=True,
+    )
+    both(
+        lambda lib, x, v, i: lib.kthvalue(x, 2, out=(v, i)),
+        torch.randn(10),
+        torch.empty(()),
+        torch.empty((), dtype=torch.long),
+    )

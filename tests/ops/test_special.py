@@ -17,10 +17,41 @@ GRID = torch.tensor([
     2.0, 2.1, 5.0, 8.0, 13.9, 14.0, 14.1, 20.0, 50.0, 103.0, 104.0, 1e4, float("inf"), float("nan"),
 ], dtype=torch.float64)  # fmt: skip
 
-UNARY = ["airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_i0", "modified_bessel_i1",
-         "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
-         "spherical_bessel_j0", "i0e", "i1", "i1e", "ndtri", "log_ndtr", "erfcx", "entr", "ndtr", "expit", "gammaln",
-         "psi", "digamma", "sinc", "exp2", "expm1", "log1p", "erf", "erfc", "erfinv", "i0", "logit"]
+UNARY = [
+    "airy_ai",
+    "bessel_j0",
+    "bessel_j1",
+    "bessel_y0",
+    "bessel_y1",
+    "modified_bessel_i0",
+    "modified_bessel_i1",
+    "modified_bessel_k0",
+    "modified_bessel_k1",
+    "scaled_modified_bessel_k0",
+    "scaled_modified_bessel_k1",
+    "spherical_bessel_j0",
+    "i0e",
+    "i1",
+    "i1e",
+    "ndtri",
+    "log_ndtr",
+    "erfcx",
+    "entr",
+    "ndtr",
+    "expit",
+    "gammaln",
+    "psi",
+    "digamma",
+    "sinc",
+    "exp2",
+    "expm1",
+    "log1p",
+    "erf",
+    "erfc",
+    "erfinv",
+    "i0",
+    "logit",
+]
 
 
 @pytest.mark.parametrize("name", UNARY)
@@ -35,8 +66,13 @@ def test_unary_values(name):
 @pytest.mark.parametrize("name", UNARY)
 def test_unary_dtype_errors_and_out(name):
     both(lambda t, a: getattr(t.special, name)(a), torch.tensor([1.0 + 1j]), check_message=True)
-    both(lambda t, a: getattr(t.special, name)(a), torch.tensor([0.5, 2.0], dtype=torch.float16), check_message=True,
-         rtol=1e-3, atol=1e-3)
+    both(
+        lambda t, a: getattr(t.special, name)(a),
+        torch.tensor([0.5, 2.0], dtype=torch.float16),
+        check_message=True,
+        rtol=1e-3,
+        atol=1e-3,
+    )
 
     def with_out(t, a):
         o = t.empty(0)
@@ -47,19 +83,50 @@ def test_unary_dtype_errors_and_out(name):
     both(with_out, GRID.float())
 
 
-X = torch.tensor([-float("inf"), -2.0, -1.0, -0.99, -0.5, 0.0, 0.3, 0.5, 0.7, 1.0, 1.5, 3.0, float("inf")],
-                 dtype=torch.float64)
-POLYS = ["chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
-         "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v",
-         "shifted_chebyshev_polynomial_w", "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l",
-         "legendre_polynomial_p"]
+X = torch.tensor(
+    [-float("inf"), -2.0, -1.0, -0.99, -0.5, 0.0, 0.3, 0.5, 0.7, 1.0, 1.5, 3.0, float("inf")],
+    dtype=torch.float64,
+)
+POLYS = [
+    "chebyshev_polynomial_t",
+    "chebyshev_polynomial_u",
+    "chebyshev_polynomial_v",
+    "chebyshev_polynomial_w",
+    "shifted_chebyshev_polynomial_t",
+    "shifted_chebyshev_polynomial_u",
+    "shifted_chebyshev_polynomial_v",
+    "shifted_chebyshev_polynomial_w",
+    "hermite_polynomial_h",
+    "hermite_polynomial_he",
+    "laguerre_polynomial_l",
+    "legendre_polynomial_p",
+]
 
 
 @pytest.mark.parametrize("name", POLYS)
 def test_polynomials(name):
     # n is truncated to an integer; nan and huge n act as negative (result 0). (torch returns
     # uninitialised memory for some polynomials at x = nan, so x = nan is not compared.)
-    n = torch.tensor([-1.0, 0.0, 1.0, 2.0, 3.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 13.0, 2.7, float("nan"), -0.5, 1e30])
+    n = torch.tensor(
+        [
+            -1.0,
+            0.0,
+            1.0,
+            2.0,
+            3.0,
+            5.0,
+            6.0,
+            7.0,
+            8.0,
+            9.0,
+            10.0,
+            13.0,
+            2.7,
+            float("nan"),
+            -0.5,
+            1e30,
+        ]
+    )
     n = n.reshape(-1, 1)
     both(lambda t, x, n: getattr(t.special, name)(x, n), X, n.double(), rtol=1e-10, atol=1e-6)
     both(lambda t, x, n: getattr(t.special, name)(x, n), X.float(), n, atol=1e-4)
@@ -86,7 +153,13 @@ def test_binary_overloads(name):
     both(lambda t, a, b: getattr(t.special, name)(a, b), a.long(), b.long())
     both(lambda t, a, b: getattr(t.special, name)(a, b), a.double(), b)
     both(lambda t, a, b: getattr(t.special, name)(a, b), a, b[:2])
-    both(lambda t, a: getattr(t.special, name)(a, 2.0), a.half(), check_message=True, rtol=1e-3, atol=1e-3)
+    both(
+        lambda t, a: getattr(t.special, name)(a, 2.0),
+        a.half(),
+        check_message=True,
+        rtol=1e-3,
+        atol=1e-3,
+    )
 
 
 def test_zeta_edges():
@@ -96,8 +169,12 @@ def test_zeta_edges():
 
 
 def test_gammainc():
-    a = torch.tensor([0.0, 0.0, 1.0, 1.0, float("inf"), 2.0, -1.0, 2.0, 3.0, 0.5], dtype=torch.float64)
-    x = torch.tensor([0.0, 1.0, 0.0, float("inf"), 1.0, float("inf"), 1.0, -1.0, 2.5, 0.25], dtype=torch.float64)
+    a = torch.tensor(
+        [0.0, 0.0, 1.0, 1.0, float("inf"), 2.0, -1.0, 2.0, 3.0, 0.5], dtype=torch.float64
+    )
+    x = torch.tensor(
+        [0.0, 1.0, 0.0, float("inf"), 1.0, float("inf"), 1.0, -1.0, 2.5, 0.25], dtype=torch.float64
+    )
     both(lambda t, a, x: t.special.gammainc(a, x), a, x)
     both(lambda t, a, x: t.special.gammaincc(a, x), a, x)
     both(lambda t, a, x: t.special.gammainc(a, x), a.long(), x.long(), check_message=True)
@@ -145,8 +222,18 @@ def test_binary_and_parametrised_grads():
     _grads(lambda t, x: t.special.xlogy(x, 2.0), [0.0, 1.0])
 
 
-@pytest.mark.parametrize("name", ["airy_ai", "bessel_j0", "bessel_y1", "modified_bessel_k0",
-                                  "scaled_modified_bessel_k1", "spherical_bessel_j0", "modified_bessel_i1"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "airy_ai",
+        "bessel_j0",
+        "bessel_y1",
+        "modified_bessel_k0",
+        "scaled_modified_bessel_k1",
+        "spherical_bessel_j0",
+        "modified_bessel_i1",
+    ],
+)
 def test_non_differentiable(name):
     for lib in (torch, torchjax):
         x = lib.tensor([0.5, 2.0], requires_grad=True)
@@ -178,8 +265,13 @@ def test_aliases_and_softmax_family():
     both(lambda t, a: t.special.logit(a.sigmoid(), 1e-3), x)
     both(lambda t, a: t.special.xlogy(a, a.abs()), x)
     both(lambda t, a: t.special.gammaincc(a.abs() + 0.1, a.abs()), x)
-    names = [n for n in dir(torch.special) if not n.startswith("_") and callable(getattr(torch.special, n))
-             and n not in ("Tensor", "torch")]
+    names = [
+        n
+        for n in dir(torch.special)
+        if not n.startswith("_")
+        and callable(getattr(torch.special, n))
+        and n not in ("Tensor", "torch")
+    ]
     missing = [n for n in names if not hasattr(torchjax.special, n)]
     assert not missing
 

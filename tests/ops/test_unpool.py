@@ -11,14 +11,17 @@ def _r(*shape, dtype=torch.float64):
     return torch.randn(*shape, generator=g, dtype=dtype)
 
 
-@pytest.mark.parametrize("k,shape,kw", [
-    (1, (2, 3, 8), {}),
-    (1, (3, 9), dict(stride=2, padding=1)),
-    (2, (2, 3, 6, 8), {}),
-    (2, (3, 7, 8), dict(stride=(2, 3), padding=1)),
-    (3, (2, 2, 4, 6, 4), {}),
-    (3, (2, 5, 6, 4), dict(stride=1, padding=(1, 0, 1))),
-])
+@pytest.mark.parametrize(
+    "k,shape,kw",
+    [
+        (1, (2, 3, 8), {}),
+        (1, (3, 9), dict(stride=2, padding=1)),
+        (2, (2, 3, 6, 8), {}),
+        (2, (3, 7, 8), dict(stride=(2, 3), padding=1)),
+        (3, (2, 2, 4, 6, 4), {}),
+        (3, (2, 5, 6, 4), dict(stride=1, padding=(1, 0, 1))),
+    ],
+)
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float32, torch.float16, torch.bfloat16])
 def test_max_unpool_roundtrip(k, shape, kw, dtype):
     x = _r(*shape, dtype=dtype)
@@ -48,25 +51,52 @@ def test_max_unpool_output_size_and_duplicates():
     both(f, x, i)
 
 
-@pytest.mark.parametrize("fn", [
-    lambda L: L.nn.functional.max_unpool2d(L.zeros(1, 2, 2, 2), L.zeros(1, 2, 2, 2, dtype=L.int32), 2),
-    lambda L: L.nn.functional.max_unpool2d(L.zeros(2, 2), L.zeros(2, 2, dtype=L.int64), 2),
-    lambda L: L.nn.functional.max_unpool2d(L.zeros(1, 2, 2, 2), L.zeros(2, 2, 2, dtype=L.int64), 2),
-    lambda L: L.nn.functional.max_unpool2d(L.zeros(1, 0, 2, 2), L.zeros(1, 0, 2, 2, dtype=L.int64), 2),
-    lambda L: L.nn.functional.max_unpool2d(L.zeros(1, 1, 2, 2), L.full((1, 1, 2, 2), 16, dtype=L.int64), 2),
-    lambda L: L.nn.functional.max_unpool2d(L.zeros(1, 1, 2, 2), L.full((1, 1, 2, 2), -1, dtype=L.int64), 2),
-    lambda L: L.nn.functional.max_unpool2d(L.zeros(1, 1, 2, 2, dtype=L.int64), L.zeros(1, 1, 2, 2, dtype=L.int64), 2),
-    lambda L: L.nn.functional.max_unpool2d(L.zeros(1, 1, 2, 2), L.zeros(1, 1, 2, 2, dtype=L.int64), 2,
-                                           output_size=(3, 3, 3)),
-    lambda L: L.nn.functional.max_unpool2d(L.zeros(1, 1, 2, 2), L.zeros(1, 1, 2, 2, dtype=L.int64), 2,
-                                           output_size=(30, 3)),
-    lambda L: L.nn.functional.max_unpool2d(L.zeros(1, 1, 2, 2), L.zeros(1, 1, 2, 2, dtype=L.int64), 2, padding=5),
-    lambda L: L.nn.functional.max_unpool3d(L.zeros(1, 1, 2, 2, 2), L.zeros(1, 1, 2, 2, 2, dtype=L.int32), 2),
-    lambda L: L.nn.functional.max_unpool3d(L.zeros(2, 2), L.zeros(2, 2, dtype=L.int64), 2),
-    lambda L: L.nn.functional.max_unpool3d(L.zeros(1, 1, 2, 2, 2), L.full((1, 1, 2, 2, 2), 64, dtype=L.int64), 2),
-    lambda L: L.nn.functional.max_unpool3d(L.zeros(1, 1, 0, 2, 2), L.zeros(1, 1, 0, 2, 2, dtype=L.int64), 2),
-    lambda L: L.nn.functional.max_unpool1d(L.zeros(1, 1, 2), L.full((1, 1, 2), 9, dtype=L.int64), 2),
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda L: L.nn.functional.max_unpool2d(
+            L.zeros(1, 2, 2, 2), L.zeros(1, 2, 2, 2, dtype=L.int32), 2
+        ),
+        lambda L: L.nn.functional.max_unpool2d(L.zeros(2, 2), L.zeros(2, 2, dtype=L.int64), 2),
+        lambda L: L.nn.functional.max_unpool2d(
+            L.zeros(1, 2, 2, 2), L.zeros(2, 2, 2, dtype=L.int64), 2
+        ),
+        lambda L: L.nn.functional.max_unpool2d(
+            L.zeros(1, 0, 2, 2), L.zeros(1, 0, 2, 2, dtype=L.int64), 2
+        ),
+        lambda L: L.nn.functional.max_unpool2d(
+            L.zeros(1, 1, 2, 2), L.full((1, 1, 2, 2), 16, dtype=L.int64), 2
+        ),
+        lambda L: L.nn.functional.max_unpool2d(
+            L.zeros(1, 1, 2, 2), L.full((1, 1, 2, 2), -1, dtype=L.int64), 2
+        ),
+        lambda L: L.nn.functional.max_unpool2d(
+            L.zeros(1, 1, 2, 2, dtype=L.int64), L.zeros(1, 1, 2, 2, dtype=L.int64), 2
+        ),
+        lambda L: L.nn.functional.max_unpool2d(
+            L.zeros(1, 1, 2, 2), L.zeros(1, 1, 2, 2, dtype=L.int64), 2, output_size=(3, 3, 3)
+        ),
+        lambda L: L.nn.functional.max_unpool2d(
+            L.zeros(1, 1, 2, 2), L.zeros(1, 1, 2, 2, dtype=L.int64), 2, output_size=(30, 3)
+        ),
+        lambda L: L.nn.functional.max_unpool2d(
+            L.zeros(1, 1, 2, 2), L.zeros(1, 1, 2, 2, dtype=L.int64), 2, padding=5
+        ),
+        lambda L: L.nn.functional.max_unpool3d(
+            L.zeros(1, 1, 2, 2, 2), L.zeros(1, 1, 2, 2, 2, dtype=L.int32), 2
+        ),
+        lambda L: L.nn.functional.max_unpool3d(L.zeros(2, 2), L.zeros(2, 2, dtype=L.int64), 2),
+        lambda L: L.nn.functional.max_unpool3d(
+            L.zeros(1, 1, 2, 2, 2), L.full((1, 1, 2, 2, 2), 64, dtype=L.int64), 2
+        ),
+        lambda L: L.nn.functional.max_unpool3d(
+            L.zeros(1, 1, 0, 2, 2), L.zeros(1, 1, 0, 2, 2, dtype=L.int64), 2
+        ),
+        lambda L: L.nn.functional.max_unpool1d(
+            L.zeros(1, 1, 2), L.full((1, 1, 2), 9, dtype=L.int64), 2
+        ),
+    ],
+)
 def test_max_unpool_errors(fn):
     both(fn, check_message=True)
 

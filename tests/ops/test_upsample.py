@@ -25,28 +25,42 @@ def _grads(fn, *xs, check_name=True):
         assert type(tj_out.grad_fn).__name__ == type(th_out.grad_fn).__name__
 
 
-@pytest.mark.parametrize("shape,kw", [
-    ((2, 3, 5), dict(scale_factor=2.5, mode="nearest")),
-    ((2, 3, 5, 4), dict(size=(7, 3), mode="nearest")),
-    ((2, 3, 5, 4), dict(scale_factor=1.7, mode="nearest-exact")),
-    ((2, 3, 7), dict(size=4, mode="linear", align_corners=True)),
-    ((2, 3, 5, 4), dict(scale_factor=(2.3, 0.6), mode="bilinear")),
-    ((2, 3, 5, 4), dict(scale_factor=1.5, mode="bilinear", recompute_scale_factor=True)),
-    ((2, 3, 5, 4), dict(size=(9, 7), mode="bicubic", align_corners=False)),
-    ((2, 3, 5, 4), dict(scale_factor=1.6, mode="bicubic", align_corners=True)),
-    ((1, 2, 3, 4, 5), dict(scale_factor=1.5, mode="trilinear")),
-    ((2, 3, 9, 7), dict(size=(4, 3), mode="area")),
-])
+@pytest.mark.parametrize(
+    "shape,kw",
+    [
+        ((2, 3, 5), dict(scale_factor=2.5, mode="nearest")),
+        ((2, 3, 5, 4), dict(size=(7, 3), mode="nearest")),
+        ((2, 3, 5, 4), dict(scale_factor=1.7, mode="nearest-exact")),
+        ((2, 3, 7), dict(size=4, mode="linear", align_corners=True)),
+        ((2, 3, 5, 4), dict(scale_factor=(2.3, 0.6), mode="bilinear")),
+        ((2, 3, 5, 4), dict(scale_factor=1.5, mode="bilinear", recompute_scale_factor=True)),
+        ((2, 3, 5, 4), dict(size=(9, 7), mode="bicubic", align_corners=False)),
+        ((2, 3, 5, 4), dict(scale_factor=1.6, mode="bicubic", align_corners=True)),
+        ((1, 2, 3, 4, 5), dict(scale_factor=1.5, mode="trilinear")),
+        ((2, 3, 9, 7), dict(size=(4, 3), mode="area")),
+    ],
+)
 def test_interpolate(shape, kw):
     _grads(lambda m, x: m.nn.functional.interpolate(x, **kw), _r(*shape, grad=True))
 
 
-@pytest.mark.parametrize("kw", [
-    dict(size=3, scale_factor=2), dict(), dict(size=(3,)), dict(size=3, mode="nearest", align_corners=True),
-    dict(size=3, mode="bilinear"), dict(size=3, recompute_scale_factor=True),
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(size=3, scale_factor=2),
+        dict(),
+        dict(size=(3,)),
+        dict(size=3, mode="nearest", align_corners=True),
+        dict(size=3, mode="bilinear"),
+        dict(size=3, recompute_scale_factor=True),
+    ],
+)
 def test_interpolate_errors(kw):
-    both(lambda m, x: m.nn.functional.interpolate(x, **kw), _r(1, 2, 4, 4).narrow(2, 0, 4)[0], check_message=True)
+    both(
+        lambda m, x: m.nn.functional.interpolate(x, **kw),
+        _r(1, 2, 4, 4).narrow(2, 0, 4)[0],
+        check_message=True,
+    )
 
 
 def test_unfold_fold():
@@ -58,13 +72,25 @@ def test_unfold_fold():
     both(lambda m, x: m.nn.functional.fold(x, (6, 7), 2), _r(2, 12, 25), check_message=True)
 
 
-@pytest.mark.parametrize("kw", [dict(), dict(is_causal=True), dict(scale=0.3), dict(mask="bool"), dict(mask="float"),
-                                dict(enable_gqa=True)])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(),
+        dict(is_causal=True),
+        dict(scale=0.3),
+        dict(mask="bool"),
+        dict(mask="float"),
+        dict(enable_gqa=True),
+    ],
+)
 def test_sdpa(kw):
     kw = dict(kw)
     mask = kw.pop("mask", None)
-    q, k, v = _r(2, 4, 5, 8, grad=True), _r(2, 2 if kw.get("enable_gqa") else 4, 6, 8, grad=True), \
-        _r(2, 2 if kw.get("enable_gqa") else 4, 6, 3, grad=True)
+    q, k, v = (
+        _r(2, 4, 5, 8, grad=True),
+        _r(2, 2 if kw.get("enable_gqa") else 4, 6, 8, grad=True),
+        _r(2, 2 if kw.get("enable_gqa") else 4, 6, 3, grad=True),
+    )
     if mask == "bool":
         m = torch.rand(5, 6, generator=torch.Generator().manual_seed(0)) > 0.4
         m[0] = False  # a row masked out completely gives zeros (torch's _safe_softmax)
@@ -72,6 +98,12 @@ def test_sdpa(kw):
     elif mask == "float":
         kw["attn_mask"] = _r(5, 6)
     attn_mask = kw.pop("attn_mask", None)
-    _grads(lambda lib, q, k, v: lib.nn.functional.scaled_dot_product_attention(
-        q, k, v, to_tj(attn_mask) if lib is torchjax else attn_mask, **kw), q, k, v,
-        check_name=False)  # torch's CPU backend choice (flash / math) shows in its grad_fn name
+    _grads(
+        lambda lib, q, k, v: lib.nn.functional.scaled_dot_product_attention(
+            q, k, v, to_tj(attn_mask) if lib is torchjax else attn_mask, **kw
+        ),
+        q,
+        k,
+        v,
+        check_name=False,
+    )  # torch's CPU backend choice (flash / math) shows in its grad_fn name

@@ -137,9 +137,15 @@ def test_reshape_copy_chain():
 
 
 def test_flatten_unflatten():
-    for f in (lambda L, t: t.flatten(), lambda L, t: t.flatten(1), lambda L, t: L.flatten(t, 0, 1),
-              lambda L, t: t.flatten(-1, -1), lambda L, t: t.unflatten(1, (3, 1)),
-              lambda L, t: t.unflatten(-1, (2, -1)), lambda L, t: L.ravel(t)):
+    for f in (
+        lambda L, t: t.flatten(),
+        lambda L, t: t.flatten(1),
+        lambda L, t: L.flatten(t, 0, 1),
+        lambda L, t: t.flatten(-1, -1),
+        lambda L, t: t.unflatten(1, (3, 1)),
+        lambda L, t: t.unflatten(-1, (2, -1)),
+        lambda L, t: L.ravel(t),
+    ):
         check_view(f, X3)
     check_view(lambda L, t: t.flatten(), torch.tensor(3.0))
     msg = dict(check_message=True)
@@ -156,9 +162,15 @@ def test_flatten_unflatten():
 
 def test_squeeze_variants_and_grad_fn_names():
     x = _rand(1, 3, 1, 2)
-    for f in (lambda L, t: t.squeeze(), lambda L, t: t.squeeze(0), lambda L, t: t.squeeze(1),
-              lambda L, t: t.squeeze((0, 2)), lambda L, t: L.squeeze(t, -2), lambda L, t: t.squeeze(dim=(0,)),
-              lambda L, t: t.squeeze([])):
+    for f in (
+        lambda L, t: t.squeeze(),
+        lambda L, t: t.squeeze(0),
+        lambda L, t: t.squeeze(1),
+        lambda L, t: t.squeeze((0, 2)),
+        lambda L, t: L.squeeze(t, -2),
+        lambda L, t: t.squeeze(dim=(0,)),
+        lambda L, t: t.squeeze([]),
+    ):
         check_view(f, x)
     check_view(lambda L, t: t.squeeze(0), torch.tensor(1.0))
     msg = dict(check_message=True)
@@ -178,9 +190,14 @@ def test_unsqueeze():
 
 def test_expand_family():
     x = _rand(3, 1)
-    for f in (lambda L, t: t.expand(3, 4), lambda L, t: t.expand(2, -1, 5), lambda L, t: t.expand((2, 3, 1)),
-              lambda L, t: t.expand_as(L.zeros(2, 3, 2)), lambda L, t: L.broadcast_to(t, (3, 3)),
-              lambda L, t: t.broadcast_to((1, 3, 2))):
+    for f in (
+        lambda L, t: t.expand(3, 4),
+        lambda L, t: t.expand(2, -1, 5),
+        lambda L, t: t.expand((2, 3, 1)),
+        lambda L, t: t.expand_as(L.zeros(2, 3, 2)),
+        lambda L, t: L.broadcast_to(t, (3, 3)),
+        lambda L, t: t.broadcast_to((1, 3, 2)),
+    ):
         check_view(f, x)
     msg = dict(check_message=True)
     both(lambda L, t: t.expand(2, 4, 4), x, **msg)
@@ -200,13 +217,27 @@ def test_expanded_view_refuses_writes():
 
 
 def test_transpose_family():
-    for f in (lambda L, t: t.transpose(0, 2), lambda L, t: L.transpose(t, -1, 0), lambda L, t: t.swapaxes(1, 2),
-              lambda L, t: L.swapdims(t, 0, 1), lambda L, t: t.permute(2, 0, 1), lambda L, t: L.permute(t, (1, 2, 0)),
-              lambda L, t: t.movedim(0, -1), lambda L, t: L.movedim(t, (0, 1), (2, 0)),
-              lambda L, t: L.moveaxis(t, 1, 0), lambda L, t: t.mT):
+    for f in (
+        lambda L, t: t.transpose(0, 2),
+        lambda L, t: L.transpose(t, -1, 0),
+        lambda L, t: t.swapaxes(1, 2),
+        lambda L, t: L.swapdims(t, 0, 1),
+        lambda L, t: t.permute(2, 0, 1),
+        lambda L, t: L.permute(t, (1, 2, 0)),
+        lambda L, t: t.movedim(0, -1),
+        lambda L, t: L.movedim(t, (0, 1), (2, 0)),
+        lambda L, t: L.moveaxis(t, 1, 0),
+        lambda L, t: t.mT,
+    ):
         check_view(f, X3)
-    for f in (lambda L, t: t.t(), lambda L, t: t.T, lambda L, t: t.H, lambda L, t: t.mH, lambda L, t: L.adjoint(t),
-              lambda L, t: L.t(t)):
+    for f in (
+        lambda L, t: t.t(),
+        lambda L, t: t.T,
+        lambda L, t: t.H,
+        lambda L, t: t.mH,
+        lambda L, t: L.adjoint(t),
+        lambda L, t: L.t(t),
+    ):
         check_view(f, X)
         check_view(f, XT)
     check_view(lambda L, t: t.t(), _rand(4))
@@ -239,10 +270,22 @@ def test_T_on_non_matrix_warns_once_and_reverses():
 
 
 def test_narrow_select():
-    for f in (lambda L, t: t.narrow(0, 1, 2), lambda L, t: L.narrow(t, -1, -3, 2), lambda L, t: t.narrow(1, 4, 0),
-              lambda L, t: t.narrow(0, L.tensor(1), 2), lambda L, t: t.select(1, -1), lambda L, t: L.select(t, 0, 2),
-              lambda L, t: t[1], lambda L, t: t[:, 2], lambda L, t: t[1:3, ::2], lambda L, t: t[-2:, 1:10],
-              lambda L, t: t[..., 1], lambda L, t: t[None, 1:, None], lambda L, t: t[5:], lambda L, t: t[:, 3:1]):
+    for f in (
+        lambda L, t: t.narrow(0, 1, 2),
+        lambda L, t: L.narrow(t, -1, -3, 2),
+        lambda L, t: t.narrow(1, 4, 0),
+        lambda L, t: t.narrow(0, L.tensor(1), 2),
+        lambda L, t: t.select(1, -1),
+        lambda L, t: L.select(t, 0, 2),
+        lambda L, t: t[1],
+        lambda L, t: t[:, 2],
+        lambda L, t: t[1:3, ::2],
+        lambda L, t: t[-2:, 1:10],
+        lambda L, t: t[..., 1],
+        lambda L, t: t[None, 1:, None],
+        lambda L, t: t[5:],
+        lambda L, t: t[:, 3:1],
+    ):
         check_view(f, X)
         check_view(f, XT)
     msg = dict(check_message=True)
@@ -257,13 +300,25 @@ def test_narrow_select():
 
 
 def test_unbind_split_chunk():
-    for f in (lambda L, t: t.unbind(), lambda L, t: L.unbind(t, 1), lambda L, t: t.split(2),
-              lambda L, t: L.split(t, [1, 3], 1), lambda L, t: t.split(3, -1), lambda L, t: t.split_with_sizes([2, 1]),
-              lambda L, t: t.chunk(2), lambda L, t: L.chunk(t, 3, 1), lambda L, t: t.chunk(5, 1),
-              lambda L, t: L.tensor_split(t, 3, 1), lambda L, t: t.tensor_split([1, 3], 1),
-              lambda L, t: L.tensor_split(t, L.tensor([1, 2])), lambda L, t: L.tensor_split(t, L.tensor(2), 1),
-              lambda L, t: t.tensor_split((3, 1, 7, -1), 1), lambda L, t: L.hsplit(t, 2), lambda L, t: t.vsplit([1]),
-              lambda L, t: L.split(t, 1, 0)):
+    for f in (
+        lambda L, t: t.unbind(),
+        lambda L, t: L.unbind(t, 1),
+        lambda L, t: t.split(2),
+        lambda L, t: L.split(t, [1, 3], 1),
+        lambda L, t: t.split(3, -1),
+        lambda L, t: t.split_with_sizes([2, 1]),
+        lambda L, t: t.chunk(2),
+        lambda L, t: L.chunk(t, 3, 1),
+        lambda L, t: t.chunk(5, 1),
+        lambda L, t: L.tensor_split(t, 3, 1),
+        lambda L, t: t.tensor_split([1, 3], 1),
+        lambda L, t: L.tensor_split(t, L.tensor([1, 2])),
+        lambda L, t: L.tensor_split(t, L.tensor(2), 1),
+        lambda L, t: t.tensor_split((3, 1, 7, -1), 1),
+        lambda L, t: L.hsplit(t, 2),
+        lambda L, t: t.vsplit([1]),
+        lambda L, t: L.split(t, 1, 0),
+    ):
         check_view(f, X)
         check_view(f, XT)
     check_view(lambda L, t: L.dsplit(t, [1, 3]), X3)
@@ -274,12 +329,23 @@ def test_unbind_split_chunk():
 
 def test_split_errors():
     msg = dict(check_message=True)
-    for f in (lambda L, t: t.split(-1), lambda L, t: t.split(0), lambda L, t: L.split(t, [2, 2]),
-              lambda L, t: L.split(t, [4, -1]), lambda L, t: t.split_with_sizes([2, 2], -2),
-              lambda L, t: t.chunk(0), lambda L, t: t.chunk(-1, 5), lambda L, t: L.tensor_split(t, 0),
-              lambda L, t: L.tensor_split(t, L.tensor([1.0])), lambda L, t: L.tensor_split(t, L.tensor([[1]])),
-              lambda L, t: L.hsplit(t, 2), lambda L, t: L.vsplit(t, 2), lambda L, t: L.dsplit(t, 2),
-              lambda L, t: L.hsplit(t, 0), lambda L, t: t.split(2.0)):
+    for f in (
+        lambda L, t: t.split(-1),
+        lambda L, t: t.split(0),
+        lambda L, t: L.split(t, [2, 2]),
+        lambda L, t: L.split(t, [4, -1]),
+        lambda L, t: t.split_with_sizes([2, 2], -2),
+        lambda L, t: t.chunk(0),
+        lambda L, t: t.chunk(-1, 5),
+        lambda L, t: L.tensor_split(t, 0),
+        lambda L, t: L.tensor_split(t, L.tensor([1.0])),
+        lambda L, t: L.tensor_split(t, L.tensor([[1]])),
+        lambda L, t: L.hsplit(t, 2),
+        lambda L, t: L.vsplit(t, 2),
+        lambda L, t: L.dsplit(t, 2),
+        lambda L, t: L.hsplit(t, 0),
+        lambda L, t: t.split(2.0),
+    ):
         both(f, X, **msg)
     both(lambda L, t: t.split(1), torch.tensor(1.0), **msg)
     both(lambda L, t: t.chunk(1), torch.tensor(1.0), **msg)
@@ -288,9 +354,11 @@ def test_split_errors():
 
 
 def test_unsafe_split_shares_memory_but_not_autograd_view():
-    for _name, f in (("unsafe_split", lambda L, t: L.unsafe_split(t, 2)),
-                    ("unsafe_chunk", lambda L, t: L.unsafe_chunk(t, 2, 1)),
-                    ("unsafe_split_with_sizes", lambda L, t: L.unsafe_split_with_sizes(t, [1, 2]))):
+    for _name, f in (
+        ("unsafe_split", lambda L, t: L.unsafe_split(t, 2)),
+        ("unsafe_chunk", lambda L, t: L.unsafe_chunk(t, 2, 1)),
+        ("unsafe_split_with_sizes", lambda L, t: L.unsafe_split_with_sizes(t, [1, 2])),
+    ):
         xt = X.clone().requires_grad_()
         xj = to_tj(xt)
         a, b = f(torch, xt), f(torchjax, xj)
@@ -314,36 +382,60 @@ def test_unsafe_split_shares_memory_but_not_autograd_view():
 
 
 def test_diagonal_unfold():
-    for f in (lambda L, t: t.diagonal(), lambda L, t: L.diagonal(t, 1), lambda L, t: t.diagonal(-1),
-              lambda L, t: t.diagonal(5), lambda L, t: t.diagonal(0, 1, 0)):
+    for f in (
+        lambda L, t: t.diagonal(),
+        lambda L, t: L.diagonal(t, 1),
+        lambda L, t: t.diagonal(-1),
+        lambda L, t: t.diagonal(5),
+        lambda L, t: t.diagonal(0, 1, 0),
+    ):
         check_view(f, X)
         check_view(f, XT)
     check_view(lambda L, t: t.diagonal(0, 0, 2), X3)
     check_view(lambda L, t: L.diagonal(t, offset=1, dim1=-1, dim2=1), X3)
-    for f in (lambda L, t: t.unfold(0, 2, 1), lambda L, t: t.unfold(1, 2, 2), lambda L, t: t.unfold(-1, 4, 1),
-              lambda L, t: t.unfold(0, 0, 1)):
+    for f in (
+        lambda L, t: t.unfold(0, 2, 1),
+        lambda L, t: t.unfold(1, 2, 2),
+        lambda L, t: t.unfold(-1, 4, 1),
+        lambda L, t: t.unfold(0, 0, 1),
+    ):
         check_view(f, X, write=False)
         check_view(f, XT, write=False)
     check_view(lambda L, t: t.unfold(0, 1, 1), torch.tensor(2.0))
     check_view(lambda L, t: t.unfold(1, 2, 2), X)  # non-overlapping windows can be written
     msg = dict(check_message=True)
-    for f in (lambda L, t: t.diagonal(0, 1, 1), lambda L, t: t.diagonal(0, 0, 3), lambda L, t: t.unfold(1, 5, 1),
-              lambda L, t: t.unfold(1, 2, 0), lambda L, t: t.unfold(1, -1, 1), lambda L, t: t.unfold(3, 1, 1)):
+    for f in (
+        lambda L, t: t.diagonal(0, 1, 1),
+        lambda L, t: t.diagonal(0, 0, 3),
+        lambda L, t: t.unfold(1, 5, 1),
+        lambda L, t: t.unfold(1, 2, 0),
+        lambda L, t: t.unfold(1, -1, 1),
+        lambda L, t: t.unfold(3, 1, 1),
+    ):
         both(f, X, **msg)
     both(lambda L, t: t.unfold(0, 2, 1), torch.tensor(2.0), **msg)
 
 
 def test_as_strided():
-    for f in (lambda L, t: t.as_strided((2, 2), (1, 2)), lambda L, t: L.as_strided(t, (3,), (4,), 1),
-              lambda L, t: t.as_strided((2, 3), (1, 2), 2), lambda L, t: t.as_strided((0, 2), (100, 1), 50),
-              lambda L, t: t.as_strided((), (), 11)):
+    for f in (
+        lambda L, t: t.as_strided((2, 2), (1, 2)),
+        lambda L, t: L.as_strided(t, (3,), (4,), 1),
+        lambda L, t: t.as_strided((2, 3), (1, 2), 2),
+        lambda L, t: t.as_strided((0, 2), (100, 1), 50),
+        lambda L, t: t.as_strided((), (), 11),
+    ):
         check_view(f, X)
     check_view(lambda L, t: t[1:].as_strided((2, 2), (1, 3)), X, write=True)
     check_view(lambda L, t: t.as_strided((2, 2), (0, 1)), X, write=False)
     msg = dict(check_message=True)
-    for f in (lambda L, t: t.as_strided((2, 2), (1,)), lambda L, t: t.as_strided((2, 2), (1, -1)),
-              lambda L, t: t.as_strided((2, 2), (100, 1)), lambda L, t: t.as_strided((2, -2), (1, 1)),
-              lambda L, t: t.as_strided((2, 2), (1, 1), -1), lambda L, t: t.as_strided((2, 2), (1, 1), 11)):
+    for f in (
+        lambda L, t: t.as_strided((2, 2), (1,)),
+        lambda L, t: t.as_strided((2, 2), (1, -1)),
+        lambda L, t: t.as_strided((2, 2), (100, 1)),
+        lambda L, t: t.as_strided((2, -2), (1, 1)),
+        lambda L, t: t.as_strided((2, 2), (1, 1), -1),
+        lambda L, t: t.as_strided((2, 2), (1, 1), 11),
+    ):
         both(f, X, **msg)
 
 
@@ -374,8 +466,18 @@ def test_alias_and_view_as():
     check_view(lambda L, t: t.reshape_as(L.zeros(2, 6)), X)
 
 
-@pytest.mark.parametrize("dt", [torch.int32, torch.int16, torch.float64, torch.uint8, torch.bool, torch.float32,
-                                torch.complex64])
+@pytest.mark.parametrize(
+    "dt",
+    [
+        torch.int32,
+        torch.int16,
+        torch.float64,
+        torch.uint8,
+        torch.bool,
+        torch.float32,
+        torch.complex64,
+    ],
+)
 def test_view_dtype(dt):
     x = torch.arange(24.0).reshape(2, 3, 4)
     both(lambda L, t: t.view(dt if L is torch else to_tj(dt)), x, check_stride=True)
@@ -400,17 +502,27 @@ def test_view_dtype_writes_through():
 def test_view_dtype_errors():
     x = torch.arange(24.0).reshape(2, 3, 4)
     msg = dict(check_message=True)
-    for f in (lambda L, t: t[:, :, :3].view(L.float64), lambda L, t: t[:, :, 1:3].view(L.float64),
-              lambda L, t: t.transpose(1, 2).view(L.float64), lambda L, t: t[0, 0, 0].view(L.float64),
-              lambda L, t: t[:, :, ::2].view(L.int16), lambda L, t: t[0, :, 1:3].view(L.float64)):
+    for f in (
+        lambda L, t: t[:, :, :3].view(L.float64),
+        lambda L, t: t[:, :, 1:3].view(L.float64),
+        lambda L, t: t.transpose(1, 2).view(L.float64),
+        lambda L, t: t[0, 0, 0].view(L.float64),
+        lambda L, t: t[:, :, ::2].view(L.int16),
+        lambda L, t: t[0, :, 1:3].view(L.float64),
+    ):
         both(f, x, **msg)
     both(lambda L, t: t[1:].view(L.int32), torch.zeros(3, dtype=torch.int16), **msg)
 
 
 def test_real_imag_views():
     z = torch.complex(_rand(2, 3), _rand(2, 3, seed=1))
-    for f in (lambda L, t: L.view_as_real(t), lambda L, t: t.real, lambda L, t: t.imag, lambda L, t: L.real(t),
-              lambda L, t: L.imag(t)):
+    for f in (
+        lambda L, t: L.view_as_real(t),
+        lambda L, t: t.real,
+        lambda L, t: t.imag,
+        lambda L, t: L.real(t),
+        lambda L, t: L.imag(t),
+    ):
         check_view(f, z, grad=False)
         check_view(f, z.t(), grad=False)
     check_view(lambda L, t: L.view_as_complex(t), _rand(3, 2))
@@ -429,8 +541,13 @@ def test_real_imag_views():
 
 
 def test_inplace_through_view_grad():
-    for f in (lambda t: t[1].mul_(2), lambda t: t[:, 1:].add_(1), lambda t: t.t()[0].zero_(),
-              lambda t: t.diagonal().mul_(3), lambda t: t.unsqueeze(0)[0, 1].fill_(2)):
+    for f in (
+        lambda t: t[1].mul_(2),
+        lambda t: t[:, 1:].add_(1),
+        lambda t: t.t()[0].zero_(),
+        lambda t: t.diagonal().mul_(3),
+        lambda t: t.unsqueeze(0)[0, 1].fill_(2),
+    ):
         at = X.clone().requires_grad_()
         aj = to_tj(at)
         bt, bj = at * 1, aj * 1
@@ -477,7 +594,11 @@ _COPIES = [
 @pytest.mark.parametrize("name,f", _COPIES, ids=[c[0] for c in _COPIES])
 @pytest.mark.parametrize("x", [X, XT], ids=["contig", "transposed"])
 def test_copy_variants(name, f, x):
-    xt = x.clone().requires_grad_() if x.is_contiguous() else x.detach().clone().t().contiguous().t().requires_grad_()
+    xt = (
+        x.clone().requires_grad_()
+        if x.is_contiguous()
+        else x.detach().clone().t().contiguous().t().requires_grad_()
+    )
     xj = to_tj(xt)
     a, b = f(torch, xt), f(torchjax, xj)
     for p, q in zip(_outs(a), _outs(b)):
@@ -537,34 +658,94 @@ def test_view_scatter_layout_and_dtype():
     x = torch.zeros(4, 3)
     both(lambda L, t: L.slice_scatter(t.t(), L.ones(1, 4) + 5, 0, 1, 2), x, check_stride=True)
     both(lambda L, t: L.slice_scatter(t, L.ones(2, 3, dtype=L.int64), 0, 0, 2), x)
-    both(lambda L, t: L.as_strided_scatter(t[1:], L.ones(2, 2), (2, 2), (1, 2)), x, check_stride=True)
-    both(lambda L, t: L.as_strided_scatter(t[1:], L.ones(2, 2), (2, 2), (1, 2), 0), x, check_stride=True)
-    both(lambda L, t: L.as_strided_scatter(t[1:, ::2], -L.ones(2), (2,), (1,), 4), x, check_stride=True)
+    both(
+        lambda L, t: L.as_strided_scatter(t[1:], L.ones(2, 2), (2, 2), (1, 2)), x, check_stride=True
+    )
+    both(
+        lambda L, t: L.as_strided_scatter(t[1:], L.ones(2, 2), (2, 2), (1, 2), 0),
+        x,
+        check_stride=True,
+    )
+    both(
+        lambda L, t: L.as_strided_scatter(t[1:, ::2], -L.ones(2), (2,), (1,), 4),
+        x,
+        check_stride=True,
+    )
     both(lambda L, t: L.select_scatter(t, L.ones(3, dtype=L.int32), 0, 1), x)
 
 
 def test_view_scatter_errors():
     x = torch.zeros(4, 3)
     msg = dict(check_message=True)
-    for f in (lambda L, t: L.slice_scatter(t, L.ones(3, 3), 0, 0, 2), lambda L, t: L.slice_scatter(t, L.ones(2, 1), 0, 0, 2),
-              lambda L, t: L.slice_scatter(t, L.ones(4, 1), 1, 1, 2, 0), lambda L, t: L.select_scatter(t, L.ones(3), 0, 4),
-              lambda L, t: L.select_scatter(t, L.ones(4), 0, 1), lambda L, t: L.diagonal_scatter(t, L.ones(2)),
-              lambda L, t: L.as_strided_scatter(t, L.ones(2, 3), (2, 2), (1, 2)),
-              lambda L, t: L.as_strided_scatter(t, L.ones(2, 2), (2, 2), (1, 2), 20),
-              lambda L, t: L.as_strided_scatter(t, L.ones(2, 2), (2, 2), (0, 1))):
+    for f in (
+        lambda L, t: L.slice_scatter(t, L.ones(3, 3), 0, 0, 2),
+        lambda L, t: L.slice_scatter(t, L.ones(2, 1), 0, 0, 2),
+        lambda L, t: L.slice_scatter(t, L.ones(4, 1), 1, 1, 2, 0),
+        lambda L, t: L.select_scatter(t, L.ones(3), 0, 4),
+        lambda L, t: L.select_scatter(t, L.ones(4), 0, 1),
+        lambda L, t: L.diagonal_scatter(t, L.ones(2)),
+        lambda L, t: L.as_strided_scatter(t, L.ones(2, 3), (2, 2), (1, 2)),
+        lambda L, t: L.as_strided_scatter(t, L.ones(2, 2), (2, 2), (1, 2), 20),
+        lambda L, t: L.as_strided_scatter(t, L.ones(2, 2), (2, 2), (0, 1)),
+    ):
         both(f, x, **msg)
 
 
 def test_view_ops_exist_under_torch_names():
-    for name in ("expand_copy", "permute_copy", "t_copy", "transpose_copy", "unsqueeze_copy", "squeeze_copy",
-                 "view_copy", "unbind_copy", "unfold_copy", "narrow_copy", "alias_copy", "as_strided_copy",
-                 "split_with_sizes_copy", "split_copy", "select_copy", "slice_copy", "diagonal_copy", "detach_copy",
-                 "view_as_real_copy", "view_as_complex_copy", "slice_scatter", "select_scatter", "diagonal_scatter",
-                 "as_strided_scatter", "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes", "as_strided",
-                 "swapaxes", "swapdims", "moveaxis", "movedim", "adjoint", "tensor_split", "hsplit", "vsplit", "dsplit"):
+    for name in (
+        "expand_copy",
+        "permute_copy",
+        "t_copy",
+        "transpose_copy",
+        "unsqueeze_copy",
+        "squeeze_copy",
+        "view_copy",
+        "unbind_copy",
+        "unfold_copy",
+        "narrow_copy",
+        "alias_copy",
+        "as_strided_copy",
+        "split_with_sizes_copy",
+        "split_copy",
+        "select_copy",
+        "slice_copy",
+        "diagonal_copy",
+        "detach_copy",
+        "view_as_real_copy",
+        "view_as_complex_copy",
+        "slice_scatter",
+        "select_scatter",
+        "diagonal_scatter",
+        "as_strided_scatter",
+        "unsafe_split",
+        "unsafe_chunk",
+        "unsafe_split_with_sizes",
+        "as_strided",
+        "swapaxes",
+        "swapdims",
+        "moveaxis",
+        "movedim",
+        "adjoint",
+        "tensor_split",
+        "hsplit",
+        "vsplit",
+        "dsplit",
+    ):
         assert hasattr(torchjax, name), name
-    for name in ("narrow_copy", "slice_scatter", "select_scatter", "diagonal_scatter", "as_strided_scatter",
-                 "view_as", "expand_as", "reshape_as", "unfold", "unflatten", "split_with_sizes", "as_strided"):
+    for name in (
+        "narrow_copy",
+        "slice_scatter",
+        "select_scatter",
+        "diagonal_scatter",
+        "as_strided_scatter",
+        "view_as",
+        "expand_as",
+        "reshape_as",
+        "unfold",
+        "unflatten",
+        "split_with_sizes",
+        "as_strided",
+    ):
         assert hasattr(torchjax.Tensor, name), name
 
 
@@ -578,7 +759,11 @@ def test_no_warning_spam_from_T():
 
 def test_as_strided_inplace():
     both(lambda L, t: t.as_strided_((2, 2), (1, 2), 1), torch.arange(6.0), check_stride=True)
-    both(lambda L, t: t.as_strided_((2,), (1,)), torch.arange(6.0).requires_grad_(), check_message=True)
+    both(
+        lambda L, t: t.as_strided_((2,), (1,)),
+        torch.arange(6.0).requires_grad_(),
+        check_message=True,
+    )
     for L in (torch, torchjax):
         a = L.arange(6.0).requires_grad_()
         b = a * 1
@@ -588,8 +773,20 @@ def test_as_strided_inplace():
         assert a.grad.tolist() == [1.0, 3.0, 2.0, 4.0, 0.0, 0.0]
 
 
-@pytest.mark.parametrize("call", ["t_()", "transpose_(0, 1)", "swapaxes_(1, 0)", "swapdims_(0, -1)", "squeeze_()",
-                                  "unsqueeze_(0)", "squeeze_(0)", "squeeze_((0,))", "unsqueeze_(-1)"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        "t_()",
+        "transpose_(0, 1)",
+        "swapaxes_(1, 0)",
+        "swapdims_(0, -1)",
+        "squeeze_()",
+        "unsqueeze_(0)",
+        "squeeze_(0)",
+        "squeeze_((0,))",
+        "unsqueeze_(-1)",
+    ],
+)
 def test_inplace_view_ops(call):
     res = {}
     for L in (torch, torchjax):
@@ -604,12 +801,15 @@ def test_inplace_view_ops(call):
     both(lambda L, t: eval("t." + call), torch.zeros(2, 3).requires_grad_(), check_message=True)  # noqa: S307
 
 
-@pytest.mark.parametrize("shape,sshape,size,stride,off", [
-    ((3, 3), (2, 2), (2, 2), (1, 2), 1),
-    ((1,), (), (), (), 0),
-    ((1,), (1,), (1,), (1,), None),
-    ((4, 5), (2, 3), (2, 3), (5, 1), 6),
-])
+@pytest.mark.parametrize(
+    "shape,sshape,size,stride,off",
+    [
+        ((3, 3), (2, 2), (2, 2), (1, 2), 1),
+        ((1,), (), (), (), 0),
+        ((1,), (1,), (1,), (1,), None),
+        ((4, 5), (2, 3), (2, 3), (5, 1), 6),
+    ],
+)
 def test_as_strided_scatter_grad(shape, sshape, size, stride, off):
     # torch's as_strided_scatter_backward copies grad's as_strided slice into zeros for self (the
     # scattered region gets the gradient); src gets the same slice
@@ -617,11 +817,24 @@ def test_as_strided_scatter_grad(shape, sshape, size, stride, off):
         y = lib.as_strided_scatter(x, s, size, stride, off)
         return (y,) + tuple(lib.autograd.grad(y, (x, s), g))
 
-    both(f, torch.randn(shape, requires_grad=True), torch.randn(sshape, requires_grad=True), torch.randn(shape))
+    both(
+        f,
+        torch.randn(shape, requires_grad=True),
+        torch.randn(sshape, requires_grad=True),
+        torch.randn(shape),
+    )
 
 
 def test_as_strided_scatter_noncontiguous_requires_grad():
     x = torch.randn(3, 3).t()
-    both(lambda lib, x, s: lib.as_strided_scatter(x, s, (2, 2), (1, 2)), x.requires_grad_(), torch.randn(2, 2),
-         check_message=True)
-    both(lambda lib, x, s: lib.as_strided_scatter(x, s, (2, 2), (1, 2)), x.detach(), torch.randn(2, 2))
+    both(
+        lambda lib, x, s: lib.as_strided_scatter(x, s, (2, 2), (1, 2)),
+        x.requires_grad_(),
+        torch.randn(2, 2),
+        check_message=True,
+    )
+    both(
+        lambda lib, x, s: lib.as_strided_scatter(x, s, (2, 2), (1, 2)),
+        x.detach(),
+        torch.randn(2, 2),
+    )

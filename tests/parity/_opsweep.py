@@ -1243,7 +1243,10 @@ def _error_input(op, ei, tj_fn, ctx):
     try:
         tj_args = convert_sample(s, {})  # before torch runs (error inputs may mutate)
     except UnsupportedSample as e:  # e.g. a meta-device tensor: torchjax has no such device
-        ctx.note("error-input", f"ErrorInput expecting {ei.error_type.__name__}({ei.error_regex!r}) skipped: {e}")
+        ctx.note(
+            "error-input",
+            f"ErrorInput expecting {ei.error_type.__name__}({ei.error_regex!r}) skipped: {e}",
+        )
         return None
     th_exc = None
     try:

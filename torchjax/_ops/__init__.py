@@ -3,7 +3,23 @@
 from __future__ import annotations
 
 from . import _registry
-from . import creation, copy, views, slicing, as_strided, view_copy, pointwise, unary_ops, ternary_ops, binary_ops, reduction, minmax, cumulative, integration, indexing  # noqa: F401  (registration order matters)
+from . import (
+    creation,
+    copy,
+    views,
+    slicing,
+    as_strided,
+    view_copy,
+    pointwise,
+    unary_ops,
+    ternary_ops,
+    binary_ops,
+    reduction,
+    minmax,
+    cumulative,
+    integration,
+    indexing,
+)  # noqa: F401  (registration order matters)
 from . import api
 
 _MODULES = []

@@ -19,7 +19,7 @@ def _run(spec, *dyn):
     return spec.fn(*dyn)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def runner(spec_type):
     """The jitted forward runner for one kind of spec (small caches, one per kind)."""
     return jax.jit(_run, static_argnums=0)

@@ -18,7 +18,6 @@ records the autograd node (the VJP of the same function), and derives the in-pla
 from __future__ import annotations
 
 import builtins
-import functools
 import math
 import re
 import types
@@ -35,7 +34,17 @@ from ..autograd import graph as G
 from . import _dispatch
 
 # parameter kinds
-TENSOR, OPT_TENSOR, TENSOR_LIST, OPT_TENSOR_LIST, TENSOR_OR_SCALAR, SCALAR, OPT_SCALAR, STATIC, PASS = range(9)
+(
+    TENSOR,
+    OPT_TENSOR,
+    TENSOR_LIST,
+    OPT_TENSOR_LIST,
+    TENSOR_OR_SCALAR,
+    SCALAR,
+    OPT_SCALAR,
+    STATIC,
+    PASS,
+) = range(9)
 _DYNAMIC = (TENSOR, OPT_TENSOR, TENSOR_LIST, OPT_TENSOR_LIST, TENSOR_OR_SCALAR, SCALAR, OPT_SCALAR)
 _LISTS = (TENSOR_LIST, OPT_TENSOR_LIST)
 
@@ -64,13 +73,25 @@ def namespace(name: str) -> types.SimpleNamespace:
 
 
 class Param:
-    __slots__ = ("name", "type", "kind", "default", "has_default", "kwonly", "varargs", "promote", "edge")
+    __slots__ = (
+        "name",
+        "type",
+        "kind",
+        "default",
+        "has_default",
+        "kwonly",
+        "varargs",
+        "promote",
+        "edge",
+    )
 
     def __repr__(self):
         return f"Param({self.type} {self.name})"
 
 
-_PARAM_RE = re.compile(r"^(?P<type>[\w\[\]\?\|\.]+(?:\(\w!?\))?)\s+(?P<star>\*)?(?P<name>\w+)(?:\s*=\s*(?P<default>.+))?$")
+_PARAM_RE = re.compile(
+    r"^(?P<type>[\w\[\]\?\|\.]+(?:\(\w!?\))?)\s+(?P<star>\*)?(?P<name>\w+)(?:\s*=\s*(?P<default>.+))?$"
+)
 
 
 def _split_top(s: str):
@@ -122,7 +143,14 @@ def parse_schema(schema: str):
 
 def _eval_default(d: str):
     d = d.strip()
-    table = {"None": None, "True": True, "False": False, "[]": (), "inf": math.inf, "-inf": -math.inf}
+    table = {
+        "None": None,
+        "True": True,
+        "False": False,
+        "[]": (),
+        "inf": math.inf,
+        "-inf": -math.inf,
+    }
     if d in table:
         return table[d]
     if d.startswith("["):
@@ -256,8 +284,26 @@ _INDEX_PARAMS = frozenset({"index", "indices", "mask", "condition"})
 class Op:
     """One declared op."""
 
-    def __init__(self, schema, fn, *, method, function, inplace, out, promote, grad, saves,
-                 saves_result, check, differentiable, namespace_, kind, scalar_edge=True, no_edge=()):
+    def __init__(
+        self,
+        schema,
+        fn,
+        *,
+        method,
+        function,
+        inplace,
+        out,
+        promote,
+        grad,
+        saves,
+        saves_result,
+        check,
+        differentiable,
+        namespace_,
+        kind,
+        scalar_edge=True,
+        no_edge=(),
+    ):
         name, params, ret = parse_schema(schema)
         self.schema = schema
         self.name = name
@@ -319,7 +365,9 @@ def _scalar_value(a, name, opname):
         if a.numel() != 1:
             raise RuntimeError(f"{opname}(): argument '{name}' must be Number, not Tensor")
         return a.item()
-    if isinstance(a, (builtins.bool, builtins.int, builtins.float, builtins.complex, np.number, np.bool_)):
+    if isinstance(
+        a, (builtins.bool, builtins.int, builtins.float, builtins.complex, np.number, np.bool_)
+    ):
         return a
     raise TypeError(f"{opname}(): argument '{name}' must be Number, not {type(a).__name__}")
 
@@ -366,7 +414,12 @@ def _static_value(p, a, opname):
             a = a.tolist()
             return tuple(a) if isinstance(a, list) else (a,)
         if isinstance(a, (list, tuple)):
-            return tuple(x.__index__() if hasattr(x, "__index__") and not isinstance(x, builtins.float) else x for x in a)
+            return tuple(
+                x.__index__()
+                if hasattr(x, "__index__") and not isinstance(x, builtins.float)
+                else x
+                for x in a
+            )
         if hasattr(a, "__index__") or isinstance(a, builtins.float):
             return (a.__index__() if hasattr(a, "__index__") else a,)
         raise TypeError(
@@ -392,7 +445,9 @@ def _static_value(p, a, opname):
             return a.__index__()
         if hasattr(a, "__index__"):
             return a.__index__()
-        raise TypeError(f"{opname}(): argument '{p.name}' must be int or tuple of ints, not {type(a).__name__}")
+        raise TypeError(
+            f"{opname}(): argument '{p.name}' must be int or tuple of ints, not {type(a).__name__}"
+        )
     return a
 
 
@@ -526,13 +581,17 @@ def call(op: Op, args, out=None, inplace=False):
     if grad_on and op.differentiable:
         for t in tins:
             if t is not None and t.requires_grad:
-                G.record(spec, tins, dyn, res, _saves_positions(op, spec), op.saves_result, edge_pos)
+                G.record(
+                    spec, tins, dyn, res, _saves_positions(op, spec), op.saves_result, edge_pos
+                )
                 break
     return _pack(op, res)
 
 
 def _is_number(a):
-    return isinstance(a, (builtins.bool, builtins.int, builtins.float, builtins.complex, np.number, np.bool_))
+    return isinstance(
+        a, (builtins.bool, builtins.int, builtins.float, builtins.complex, np.number, np.bool_)
+    )
 
 
 def _saves_positions(op, spec):
@@ -558,7 +617,9 @@ def _arg_type_error(op, p, a, expected):
 def _translate_jax_error(e, op):
     msg = str(e)
     if "incompatible shapes for broadcasting" in msg.lower():
-        shapes = [[int(x) for x in s.split(",") if x.strip()] for s in re.findall(r"\(([\d, ]*)\)", msg)]
+        shapes = [
+            [int(x) for x in s.split(",") if x.strip()] for s in re.findall(r"\(([\d, ]*)\)", msg)
+        ]
         # torch broadcasts operands left to right: report the first pair that fails
         acc = shapes[0] if shapes else []
         for b in shapes[1:]:
@@ -596,7 +657,9 @@ def check_inplace(self, grad_on=True):
         return
     if self._base is None:
         if self._requires_grad and self._grad_fn is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation."
+            )
     else:
         b = self._base
         if b._requires_grad and b._grad_fn is None:
@@ -624,12 +687,22 @@ def _finish_inplace(op, spec, self, outs, tins, dyn, grad_on, edge_pos=None):
     base_before = self._base._v() if (record and self._base is not None) else None
     self._write(v)
     if record:
-        inplace_autograd(self, spec, tins, dyn, base_before, _saves_positions(op, spec), edge_pos,
-                         op.saves_result)
+        inplace_autograd(
+            self,
+            spec,
+            tins,
+            dyn,
+            base_before,
+            _saves_positions(op, spec),
+            edge_pos,
+            op.saves_result,
+        )
     return self
 
 
-def inplace_autograd(self, spec, tins, dyn, base_before, saves=None, edge_pos=None, saves_result=False):
+def inplace_autograd(
+    self, spec, tins, dyn, base_before, saves=None, edge_pos=None, saves_result=False
+):
     """After ``self`` was overwritten by ``spec`` (inputs ``tins``/``dyn``, self first): rebase its graph."""
     if self._base is None:
         G.record(spec, tins, dyn, [self], saves, saves_result, edge_pos)
@@ -638,8 +711,15 @@ def inplace_autograd(self, spec, tins, dyn, base_before, saves=None, edge_pos=No
     base = self._base
     cs = G.CopySlicesSpec(G.RelView(base, self), spec)
     # the base enters CopySlices linearly; it need not be saved when the op saves neither self nor its result
-    G.record(cs, [base] + list(tins[1:]), (base_before,) + tuple(dyn[1:]), [base],
-             None if (saves_result or saves is None) else saves, False, edge_pos)
+    G.record(
+        cs,
+        [base] + list(tins[1:]),
+        (base_before,) + tuple(dyn[1:]),
+        [base],
+        None if (saves_result or saves is None) else saves,
+        False,
+        edge_pos,
+    )
     base._rebase_gen += 1
 
 
@@ -656,7 +736,9 @@ def _write_out(op, res, out):
             )
     for r, o in zip(res, outs):
         copy_into_out(r._v(), o)
-    return out if isinstance(out, Tensor) else _pack(op, list(outs)) if op.ret[0] == "tuple" else out
+    return (
+        out if isinstance(out, Tensor) else _pack(op, list(outs)) if op.ret[0] == "tuple" else out
+    )
 
 
 def resize_output(o, shape, stacklevel=3):
@@ -766,8 +848,14 @@ def call_view(op: Op, args):
         vals = op.kernel(spec, t._cache)
     else:
         vals = (None,) * len(metas)
-    outs = [make_view(t, shape, stride, offset, v) for (shape, stride, offset), v in zip(metas, vals)]
-    if grad_mode.state.enabled and t.requires_grad and (t._dtype.is_floating_point or t._dtype.is_complex):
+    outs = [
+        make_view(t, shape, stride, offset, v) for (shape, stride, offset), v in zip(metas, vals)
+    ]
+    if (
+        grad_mode.state.enabled
+        and t.requires_grad
+        and (t._dtype.is_floating_point or t._dtype.is_complex)
+    ):
         G.record(spec, [t], (t._v(),), outs, set(), False)
     elif not grad_mode.state.enabled:
         for o in outs:
@@ -784,7 +872,9 @@ def _install(op, func_impl, method_impl, inplace_impl):
     ns = namespace(op.ns)
     if op.function and func_impl is not None:
         if hasattr(ns, op.short) and getattr(getattr(ns, op.short), "_op", None) is not op:
-            raise RuntimeError(f"duplicate registration of {op.ns + '.' if op.ns else ''}{op.short}")
+            raise RuntimeError(
+                f"duplicate registration of {op.ns + '.' if op.ns else ''}{op.short}"
+            )
         setattr(ns, op.short, func_impl)
     if op.method and method_impl is not None:
         mname = op.method if isinstance(op.method, str) else op.short
@@ -896,9 +986,7 @@ def _target_composite(op, args, out, inplace):
     r = op.fn(*args)
     if out is not None:
         rs = r if isinstance(r, tuple) else (r,)
-        if grad_mode.state.enabled and any(
-            isinstance(a, Tensor) and a.requires_grad for a in args
-        ):
+        if grad_mode.state.enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args):
             raise RuntimeError(
                 f"{op.short}(): functions with out=... arguments don't support automatic "
                 "differentiation, but one of the arguments requires grad."
@@ -907,21 +995,66 @@ def _target_composite(op, args, out, inplace):
     return r
 
 
-def _declare(kind, schema, *, method=False, function=True, inplace=False, out=None, promote="default",
-             grad=None, saves="all", saves_result=False, check=None, differentiable=True, namespace="",
-             meta=None, scalar_edge=True, no_edge=()):
+def _declare(
+    kind,
+    schema,
+    *,
+    method=False,
+    function=True,
+    inplace=False,
+    out=None,
+    promote="default",
+    grad=None,
+    saves="all",
+    saves_result=False,
+    check=None,
+    differentiable=True,
+    namespace="",
+    meta=None,
+    scalar_edge=True,
+    no_edge=(),
+):
     def deco(fn):
-        op = Op(schema, fn, method=method, function=function, inplace=inplace,
-                out=(out if out is not None else (kind == "op" and function)),
-                promote=promote, grad=grad, saves=saves, saves_result=saves_result, check=check,
-                differentiable=differentiable, namespace_=namespace, kind=kind,
-                scalar_edge=scalar_edge, no_edge=tuple(no_edge))
+        op = Op(
+            schema,
+            fn,
+            method=method,
+            function=function,
+            inplace=inplace,
+            out=(out if out is not None else (kind == "op" and function)),
+            promote=promote,
+            grad=grad,
+            saves=saves,
+            saves_result=saves_result,
+            check=check,
+            differentiable=differentiable,
+            namespace_=namespace,
+            kind=kind,
+            scalar_edge=scalar_edge,
+            no_edge=tuple(no_edge),
+        )
         op.meta = meta
         target = {"op": _target_op, "view": _target_view, "composite": _target_composite}[kind]
-        fimpl = _gen_wrapper(op, op.short, target, with_out=bool(op.out) and kind != "view") if function else None
-        mimpl = _gen_wrapper(op, op.method if isinstance(op.method, str) else op.short, target, self_name="self") if method else None
+        fimpl = (
+            _gen_wrapper(op, op.short, target, with_out=bool(op.out) and kind != "view")
+            if function
+            else None
+        )
+        mimpl = (
+            _gen_wrapper(
+                op, op.method if isinstance(op.method, str) else op.short, target, self_name="self"
+            )
+            if method
+            else None
+        )
         iimpl = (
-            _gen_wrapper(op, (op.method if isinstance(op.method, str) else op.short) + "_", target, self_name="self", inplace=True)
+            _gen_wrapper(
+                op,
+                (op.method if isinstance(op.method, str) else op.short) + "_",
+                target,
+                self_name="self",
+                inplace=True,
+            )
             if inplace
             else None
         )

@@ -11,7 +11,9 @@ from .. import _dtype as D
 def wrap_dim(dim: int, ndim: int) -> int:
     n = max(ndim, 1)
     if dim < -n or dim >= n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
     return dim + n if dim < 0 else dim
 
 

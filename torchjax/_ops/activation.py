@@ -98,12 +98,21 @@ def _check_relu(input):
 def _relu(x):
     if not is_float(x):
         return jnp.maximum(x, jnp.zeros_like(x))
-    return with_grad(lambda v: jnp.maximum(v, jnp.zeros_like(v)),
-                     lambda a, out, g: (jnp.where(out > 0, g, jnp.zeros_like(g)),))(x)
+    return with_grad(
+        lambda v: jnp.maximum(v, jnp.zeros_like(v)),
+        lambda a, out, g: (jnp.where(out > 0, g, jnp.zeros_like(g)),),
+    )(x)
 
 
-@op("relu(Tensor input) -> Tensor", method=True, inplace=True, out=False, check=_check_relu, saves=(),
-    saves_result=True)
+@op(
+    "relu(Tensor input) -> Tensor",
+    method=True,
+    inplace=True,
+    out=False,
+    check=_check_relu,
+    saves=(),
+    saves_result=True,
+)
 def relu(input):
     return _relu(input)
 
@@ -130,12 +139,24 @@ def _hardtanh(x, lo, hi):
 
     if not is_float(x):
         return fwd(x, lo, hi)
-    return with_grad(fwd, lambda a, out, g: (jnp.where((a[0] > a[1]) & (a[0] < a[2]), g, jnp.zeros_like(g)),
-                                             None, None))(x, lo, hi)
+    return with_grad(
+        fwd,
+        lambda a, out, g: (
+            jnp.where((a[0] > a[1]) & (a[0] < a[2]), g, jnp.zeros_like(g)),
+            None,
+            None,
+        ),
+    )(x, lo, hi)
 
 
-@op("hardtanh(Tensor input, Scalar min_val=-1, Scalar max_val=1) -> Tensor", function=True, namespace=NF,
-    promote=("input",), check=_check_hardtanh, out=False)
+@op(
+    "hardtanh(Tensor input, Scalar min_val=-1, Scalar max_val=1) -> Tensor",
+    function=True,
+    namespace=NF,
+    promote=("input",),
+    check=_check_hardtanh,
+    out=False,
+)
 def _hardtanh_op(input, min_val=-1, max_val=1):
     return _hardtanh(input, min_val, max_val)
 
@@ -171,14 +192,24 @@ def _leaky(x, slope):
 _leaky_check = reject("leaky_relu_cpu", bool_=True, int_=True)
 
 
-@op("leaky_relu(Tensor input, Scalar negative_slope=0.01) -> Tensor", namespace=NF, promote=("input",),
-    check=_leaky_check)
+@op(
+    "leaky_relu(Tensor input, Scalar negative_slope=0.01) -> Tensor",
+    namespace=NF,
+    promote=("input",),
+    check=_leaky_check,
+)
 def _leaky_relu(input, negative_slope=0.01):
     return _leaky(input, negative_slope)
 
 
-@_declared("leaky_relu_(Tensor input, Scalar negative_slope=0.01) -> Tensor", promote=("input",), check=_leaky_check,
-           grad="LeakyReluBackward1", saves=(), saves_result=True)
+@_declared(
+    "leaky_relu_(Tensor input, Scalar negative_slope=0.01) -> Tensor",
+    promote=("input",),
+    check=_leaky_check,
+    grad="LeakyReluBackward1",
+    saves=(),
+    saves_result=True,
+)
 def _leaky_relu_inplace(input, negative_slope=0.01):
     return _leaky(input, negative_slope)
 
@@ -220,8 +251,13 @@ def _elu_op(input, alpha=1.0):
     return _elu(input, alpha, 1.0, 1.0)
 
 
-@_declared("elu_(Tensor input, float alpha=1.0) -> Tensor", check=_elu_check, grad="EluBackward1", saves=(),
-           saves_result=True)
+@_declared(
+    "elu_(Tensor input, float alpha=1.0) -> Tensor",
+    check=_elu_check,
+    grad="EluBackward1",
+    saves=(),
+    saves_result=True,
+)
 def _elu_inplace(input, alpha=1.0):
     return _elu(input, alpha, 1.0, 1.0)
 
@@ -245,7 +281,13 @@ def _selu_op(input):
     return _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
-@_declared("selu_(Tensor input) -> Tensor", check=_elu_check, grad="EluBackward1", saves=(), saves_result=True)
+@_declared(
+    "selu_(Tensor input) -> Tensor",
+    check=_elu_check,
+    grad="EluBackward1",
+    saves=(),
+    saves_result=True,
+)
 def _selu_inplace(input):
     return _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0)
 
@@ -274,8 +316,13 @@ def _celu_op(input, alpha=1.0):
     return _elu(input, alpha, 1.0, 1.0 / alpha)
 
 
-@_declared("celu_(Tensor input, float alpha=1.0) -> Tensor", check=_check_celu, grad="CeluBackward1", saves=(),
-           saves_result=True)
+@_declared(
+    "celu_(Tensor input, float alpha=1.0) -> Tensor",
+    check=_check_celu,
+    grad="CeluBackward1",
+    saves=(),
+    saves_result=True,
+)
 def _celu_inplace(input, alpha=1.0):
     return _elu(input, alpha, 1.0, 1.0 / alpha)
 
@@ -349,8 +396,12 @@ def mish(input, inplace=False):
 R.namespace(NF).mish = mish
 
 
-@op("softplus(Tensor input, Scalar beta=1, Scalar threshold=20) -> Tensor", namespace=NF, promote=("input",),
-    check=reject("softplus_cpu", bool_=True, int_=True))
+@op(
+    "softplus(Tensor input, Scalar beta=1, Scalar threshold=20) -> Tensor",
+    namespace=NF,
+    promote=("input",),
+    check=reject("softplus_cpu", bool_=True, int_=True),
+)
 def softplus(input, beta=1, threshold=20):
     @_opmath
     def f(x):
@@ -371,14 +422,23 @@ def _logsigmoid(x):
         v = a[0]
         neg = v < 0
         z = jnp.exp(-jnp.abs(v))
-        return (g * (jnp.where(neg, 1.0, 0.0).astype(v.dtype) - jnp.where(neg, 1.0, -1.0).astype(v.dtype)
-                     * (z / (1 + z))),)
+        return (
+            g
+            * (
+                jnp.where(neg, 1.0, 0.0).astype(v.dtype)
+                - jnp.where(neg, 1.0, -1.0).astype(v.dtype) * (z / (1 + z))
+            ),
+        )
 
     return _opmath(with_grad(fwd, bwd))(x)
 
 
-@op("logsigmoid(Tensor input) -> Tensor", namespace=NF, grad="LogSigmoidBackward0",
-    check=reject("log_sigmoid_cpu", bool_=True, int_=True))
+@op(
+    "logsigmoid(Tensor input) -> Tensor",
+    namespace=NF,
+    grad="LogSigmoidBackward0",
+    check=reject("log_sigmoid_cpu", bool_=True, int_=True),
+)
 def logsigmoid(input):
     return _logsigmoid(input)
 
@@ -388,8 +448,14 @@ def _check_softsign(input):
         raise kernel_error("abs_cpu", D.bool)
 
 
-@op("softsign(Tensor input) -> Tensor", namespace=NF, promote="float", check=_check_softsign, grad="DivBackward0",
-    out=False)
+@op(
+    "softsign(Tensor input) -> Tensor",
+    namespace=NF,
+    promote="float",
+    check=_check_softsign,
+    grad="DivBackward0",
+    out=False,
+)
 def softsign(input):
     return input / (1 + jnp.abs(input))
 
@@ -398,11 +464,18 @@ def _check_tanhshrink(input):
     if input._dtype is D.bool:
         raise RuntimeError(
             "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
-            "use the `~` or `logical_not()` operator instead.")
+            "use the `~` or `logical_not()` operator instead."
+        )
 
 
-@op("tanhshrink(Tensor input) -> Tensor", namespace=NF, promote="float", check=_check_tanhshrink, grad="SubBackward0",
-    out=False)
+@op(
+    "tanhshrink(Tensor input) -> Tensor",
+    namespace=NF,
+    promote="float",
+    check=_check_tanhshrink,
+    grad="SubBackward0",
+    out=False,
+)
 def tanhshrink(input):
     return input - jnp.tanh(input)
 
@@ -417,7 +490,9 @@ def _hardsigmoid(x):
     def fwd(v):
         return jnp.minimum(jnp.maximum(v + 3, jnp.zeros_like(v)), jnp.full_like(v, 6)) / 6
 
-    return with_grad(fwd, lambda a, out, g: (jnp.where((a[0] > -3) & (a[0] < 3), g / 6, jnp.zeros_like(g)),))(x)
+    return with_grad(
+        fwd, lambda a, out, g: (jnp.where((a[0] > -3) & (a[0] < 3), g / 6, jnp.zeros_like(g)),)
+    )(x)
 
 
 @op("hardsigmoid(Tensor input) -> Tensor", namespace=NF, check=_hs_check, out=False)
@@ -466,21 +541,34 @@ def _check_lambd(kernel):
             if not (0 <= lambd <= hi):
                 raise RuntimeError(
                     f"lambda must be in range [0, {_fmt(hi)}] for input dtype {input._dtype._scalar_name}, "
-                    f"but found {_fmt(lambd)}")
+                    f"but found {_fmt(lambd)}"
+                )
 
     return check
 
 
-@op("softshrink(Tensor input, Scalar lambd=0.5) -> Tensor", namespace=NF, promote=("input",),
-    check=_check_lambd("softshrink_check"))
+@op(
+    "softshrink(Tensor input, Scalar lambd=0.5) -> Tensor",
+    namespace=NF,
+    promote=("input",),
+    check=_check_lambd("softshrink_check"),
+)
 def softshrink(input, lambd=0.5):
     lam = lambd.astype(input.dtype)
     z = jnp.zeros_like(input)
-    return jnp.where(input > lam, input - lam, jnp.where(input < -lam, input + lam, jnp.where(input == input, z, input)))
+    return jnp.where(
+        input > lam,
+        input - lam,
+        jnp.where(input < -lam, input + lam, jnp.where(input == input, z, input)),
+    )
 
 
-@op("hardshrink(Tensor input, Scalar lambd=0.5) -> Tensor", method=True, promote=("input",),
-    check=_check_lambd("hardshrink_cpu"))
+@op(
+    "hardshrink(Tensor input, Scalar lambd=0.5) -> Tensor",
+    method=True,
+    promote=("input",),
+    check=_check_lambd("hardshrink_cpu"),
+)
 def hardshrink(input, lambd=0.5):
     lam = lambd.astype(input.dtype)
     return jnp.where((input >= -lam) & (input <= lam), jnp.zeros_like(input), input)
@@ -497,13 +585,23 @@ def _threshold(x, th, value):
     return jnp.where(xc <= np.asarray(th, xc.dtype), np.asarray(value).astype(x.dtype), x)
 
 
-@op("threshold(Tensor input, float threshold, float value) -> Tensor", promote="none", check=_threshold_check)
+@op(
+    "threshold(Tensor input, float threshold, float value) -> Tensor",
+    promote="none",
+    check=_threshold_check,
+)
 def threshold(input, threshold, value):  # noqa: A002
     return _threshold(input, threshold, value)
 
 
-@_declared("threshold_(Tensor input, float threshold, float value) -> Tensor", promote="none",
-           check=_threshold_check, grad="ThresholdBackward1", saves=(), saves_result=True)
+@_declared(
+    "threshold_(Tensor input, float threshold, float value) -> Tensor",
+    promote="none",
+    check=_threshold_check,
+    grad="ThresholdBackward1",
+    saves=(),
+    saves_result=True,
+)
 def _threshold_inplace(input, threshold, value):  # noqa: A002
     return _threshold(input, threshold, value)
 
@@ -516,7 +614,11 @@ _threshold_op = threshold
 
 
 def _f_threshold(input, threshold, value, inplace=False):  # noqa: A002
-    return threshold_(input, threshold, value) if inplace else _call(_threshold_op, input, threshold, value)
+    return (
+        threshold_(input, threshold, value)
+        if inplace
+        else _call(_threshold_op, input, threshold, value)
+    )
 
 
 register_function("threshold_", threshold_)
@@ -554,11 +656,17 @@ def _check_prelu(input, weight):
         if ch != n:
             raise RuntimeError(
                 f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {n} and channel "
-                f"size = {ch}.")
+                f"size = {ch}."
+            )
 
 
-@op("prelu(Tensor input, Tensor weight) -> Tensor", method=True, check=_check_prelu, out=False,
-    grad="PreluKernelBackward0")
+@op(
+    "prelu(Tensor input, Tensor weight) -> Tensor",
+    method=True,
+    check=_check_prelu,
+    out=False,
+    grad="PreluKernelBackward0",
+)
 def prelu(input, weight):
     w = weight
     if w.size == 1:
@@ -583,14 +691,25 @@ def _rrelu_fn(input, noise, lower, upper, training):
     return jnp.where(input > 0, input, input * np.asarray((lower + upper) / 2, input.dtype))
 
 
-@_declared("rrelu_with_noise(Tensor input, Tensor? noise, float lower, float upper, bool training) -> Tensor",
-           check=_check_rrelu, grad="RreluWithNoiseBackward0", out=False, saves=("input", "noise"))
+@_declared(
+    "rrelu_with_noise(Tensor input, Tensor? noise, float lower, float upper, bool training) -> Tensor",
+    check=_check_rrelu,
+    grad="RreluWithNoiseBackward0",
+    out=False,
+    saves=("input", "noise"),
+)
 def _rrelu_op(input, noise, lower, upper, training):
     return _rrelu_fn(input, noise, lower, upper, training)
 
 
-@_declared("rrelu_with_noise_(Tensor input, Tensor? noise, float lower, float upper, bool training) -> Tensor",
-           check=_check_rrelu, grad="RreluWithNoiseBackward1", out=False, saves=("noise",), saves_result=True)
+@_declared(
+    "rrelu_with_noise_(Tensor input, Tensor? noise, float lower, float upper, bool training) -> Tensor",
+    check=_check_rrelu,
+    grad="RreluWithNoiseBackward1",
+    out=False,
+    saves=("noise",),
+    saves_result=True,
+)
 def _rrelu_inplace_op(input, noise, lower, upper, training):
     return _rrelu_fn(input, noise, lower, upper, training)
 
@@ -608,7 +727,8 @@ def _rrelu_noise(input, lower, upper, generator):
     if isinstance(v, jax.core.Tracer):
         raise RuntimeError(
             "rrelu(training=True) draws its noise on the host from torch's CPU generator and needs a concrete "
-            "input; call it eagerly (outside compiled regions).")
+            "input; call it eagerly (outside compiled regions)."
+        )
     host = np.asarray(v).reshape(-1)
     mask = host <= 0
     n = int(mask.sum())
@@ -625,7 +745,9 @@ def _rrelu_noise(input, lower, upper, generator):
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     if not isinstance(input, Tensor):
-        raise TypeError(f"rrelu(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"rrelu(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     _check_rrelu(input, None, lower, upper, training)
     noise = _rrelu_noise(input, lower, upper, generator) if training else None
     return R.call(_rrelu_op, (input, noise, lower, upper, training))
@@ -633,21 +755,30 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
 
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     if not isinstance(input, Tensor):
-        raise TypeError(f"rrelu_(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"rrelu_(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     _check_rrelu(input, None, lower, upper, training)
     noise = _rrelu_noise(input, lower, upper, generator) if training else None
     return R.call(_rrelu_inplace_op, (input, noise, lower, upper, training), None, True)
 
 
 def _f_rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
-    return rrelu_(input, lower, upper, training) if inplace else rrelu(input, lower, upper, training)
+    return (
+        rrelu_(input, lower, upper, training) if inplace else rrelu(input, lower, upper, training)
+    )
 
 
 register_function("rrelu", rrelu)
 register_function("rrelu_", rrelu_)
 register_function("rrelu", _f_rrelu, NF)
-register_function("rrelu_", lambda input, lower=1.0 / 8, upper=1.0 / 3, training=False: rrelu_(
-    input, lower, upper, training), NF)
+register_function(
+    "rrelu_",
+    lambda input, lower=1.0 / 8, upper=1.0 / 3, training=False: rrelu_(
+        input, lower, upper, training
+    ),
+    NF,
+)
 
 
 # ------------------------------------------------------------------ softmax family
@@ -660,7 +791,9 @@ def _softmax_check(kernel):
         dt = dtype if dtype is not None else input._dtype
         if not dt.is_floating_point:
             last = nd == 0 or d == nd - 1
-            raise kernel_error(f"{kernel}_lastdim_kernel_impl" if last else f"{kernel}_kernel_impl", dt)
+            raise kernel_error(
+                f"{kernel}_lastdim_kernel_impl" if last else f"{kernel}_kernel_impl", dt
+            )
 
     return check
 
@@ -687,14 +820,26 @@ def _softmax_impl(x, dim, dtype, log):
     return f(x)
 
 
-@op("softmax(Tensor input, int dim, ScalarType? dtype=None) -> Tensor", method=True, promote="none",
-    check=_softmax_check("softmax"), saves=(), saves_result=True)
+@op(
+    "softmax(Tensor input, int dim, ScalarType? dtype=None) -> Tensor",
+    method=True,
+    promote="none",
+    check=_softmax_check("softmax"),
+    saves=(),
+    saves_result=True,
+)
 def softmax(input, dim, dtype=None):
     return _softmax_impl(input, dim, dtype, False)
 
 
-@op("log_softmax(Tensor input, int dim, ScalarType? dtype=None) -> Tensor", method=True, promote="none",
-    check=_softmax_check("log_softmax"), saves=(), saves_result=True)
+@op(
+    "log_softmax(Tensor input, int dim, ScalarType? dtype=None) -> Tensor",
+    method=True,
+    promote="none",
+    check=_softmax_check("log_softmax"),
+    saves=(),
+    saves_result=True,
+)
 def log_softmax(input, dim, dtype=None):
     return _softmax_impl(input, dim, dtype, True)
 
@@ -706,7 +851,9 @@ _LOG_SOFTMAX = log_softmax._op
 def _get_softmax_dim(name, ndim, stacklevel):
     warnings.warn(
         f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.",
-        UserWarning, stacklevel=stacklevel)
+        UserWarning,
+        stacklevel=stacklevel,
+    )
     return 0 if ndim in (0, 1, 3) else 1
 
 
@@ -802,12 +949,18 @@ def _check_normalize(input, p=2.0, dim=1, eps=1e-12):
     if not (input._dtype.is_floating_point or input._dtype.is_complex):
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-            f"{input._dtype._scalar_name}")
+            f"{input._dtype._scalar_name}"
+        )
     wrap_dim(dim, input.dim())
 
 
-@op("normalize(Tensor input, float p=2.0, int dim=1, float eps=1e-12) -> Tensor", namespace=NF, promote="none",
-    check=_check_normalize, grad="DivBackward0")
+@op(
+    "normalize(Tensor input, float p=2.0, int dim=1, float eps=1e-12) -> Tensor",
+    namespace=NF,
+    promote="none",
+    check=_check_normalize,
+    grad="DivBackward0",
+)
 def normalize(input, p=2.0, dim=1, eps=1e-12):
     if input.ndim == 0:
         n = vector_norm(input.reshape(1), p, 0, keepdims=False).reshape(())
@@ -827,13 +980,19 @@ def _clamped_norm(x, axis, eps):
 def _check_cos(x1, x2, dim=1, eps=1e-8):
     dt = D.result_dtype([(x1._dtype, x1.dim()), (x2._dtype, x2.dim())])
     if not dt.is_floating_point:
-        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {dt._scalar_name}")
+        raise RuntimeError(
+            f"expected common dtype to be floating point, yet common dtype is {dt._scalar_name}"
+        )
     nd = max(x1.dim(), x2.dim())
     wrap_dim(dim, nd)
 
 
-@op("cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor", check=_check_cos, out=False,
-    grad="SumBackward1")
+@op(
+    "cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor",
+    check=_check_cos,
+    out=False,
+    grad="SumBackward1",
+)
 def cosine_similarity(x1, x2, dim=1, eps=1e-08):
     shape = jnp.broadcast_shapes(x1.shape, x2.shape)
     a = jnp.broadcast_to(x1, shape)
@@ -856,8 +1015,12 @@ def _pairwise_promote(compute, args):
     return compute if compute._cat >= D._FLOAT else D.get_default_dtype()
 
 
-@op("pairwise_distance(Tensor x1, Tensor x2, float p=2.0, float eps=1e-06, bool keepdim=False) -> Tensor",
-    out=False, promote=_pairwise_promote, grad="NormBackward1")
+@op(
+    "pairwise_distance(Tensor x1, Tensor x2, float p=2.0, float eps=1e-06, bool keepdim=False) -> Tensor",
+    out=False,
+    promote=_pairwise_promote,
+    grad="NormBackward1",
+)
 def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
     diff = x1 - x2 + np.asarray(eps, x1.dtype)
     if diff.ndim == 0:

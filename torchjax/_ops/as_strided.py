@@ -46,8 +46,12 @@ def _diagonal_meta(t, offset=0, dim1=0, dim2=1):
     return _diag_geometry(t._shape, t.stride(), t._offset, offset, a, b)
 
 
-@view_op("diagonal(Tensor(a) input, int offset=0, int dim1=0, int dim2=1) -> Tensor(a)", method=True,
-         meta=_diagonal_meta, grad="DiagonalBackward0")
+@view_op(
+    "diagonal(Tensor(a) input, int offset=0, int dim1=0, int dim2=1) -> Tensor(a)",
+    method=True,
+    meta=_diagonal_meta,
+    grad="DiagonalBackward0",
+)
 def diagonal(x, offset=0, dim1=0, dim2=1):
     return jnp.diagonal(x, offset, dim1 % x.ndim, dim2 % x.ndim)
 
@@ -71,8 +75,13 @@ def _unfold_meta(t, dimension, size, step):
     return shape, stride, t._offset
 
 
-@view_op("unfold(Tensor(a) self, int dimension, int size, int step) -> Tensor(a)", method=True, function=False,
-         meta=_unfold_meta, grad="UnfoldBackward0")
+@view_op(
+    "unfold(Tensor(a) self, int dimension, int size, int step) -> Tensor(a)",
+    method=True,
+    function=False,
+    meta=_unfold_meta,
+    grad="UnfoldBackward0",
+)
 def unfold(x, dimension, size, step):
     if x.ndim == 0:
         return x.reshape(1)
@@ -91,7 +100,8 @@ def _as_strided_meta(t, size, stride, storage_offset=None):
         raise RuntimeError("mismatch in length of strides and shape")
     if any(s < 0 for s in stride):
         raise RuntimeError(
-            "as_strided: Negative strides are not supported at the moment, got strides: " + _shape_str(stride)
+            "as_strided: Negative strides are not supported at the moment, got strides: "
+            + _shape_str(stride)
         )
     off = t._offset if storage_offset is None else storage_offset
     if off < 0:
@@ -132,7 +142,11 @@ class _AsStridedSpec:
         return self._hash
 
     def __eq__(self, o):
-        return type(o) is _AsStridedSpec and (o.inp, o.out, o.dense) == (self.inp, self.out, self.dense)
+        return type(o) is _AsStridedSpec and (o.inp, o.out, o.dense) == (
+            self.inp,
+            self.out,
+            self.dense,
+        )
 
     def fn(self, x, flat=None):
         shape, stride, off = self.out
@@ -159,17 +173,34 @@ def as_strided(input, size, stride, storage_offset=None):
     from ..autograd import graph as G
 
     if not isinstance(input, Tensor):
-        raise TypeError(f"as_strided(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    size = _int_list_arg(size if isinstance(size, (list, tuple)) else (size,), "as_strided", "size", 2)
-    stride = _int_list_arg(stride if isinstance(stride, (list, tuple)) else (stride,), "as_strided", "stride", 3)
+        raise TypeError(
+            f"as_strided(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
+    size = _int_list_arg(
+        size if isinstance(size, (list, tuple)) else (size,), "as_strided", "size", 2
+    )
+    stride = _int_list_arg(
+        stride if isinstance(stride, (list, tuple)) else (stride,), "as_strided", "stride", 3
+    )
     if storage_offset is not None:
         storage_offset = _int_arg(storage_offset, "as_strided", "storage_offset", 4)
     shape, st, off = _as_strided_meta(input, size, stride, storage_offset)
     out = make_view(input, shape, st, off)
-    if grad_mode.state.enabled and input.requires_grad and (input._dtype.is_floating_point or input._dtype.is_complex):
+    if (
+        grad_mode.state.enabled
+        and input.requires_grad
+        and (input._dtype.is_floating_point or input._dtype.is_complex)
+    ):
         inp = (tuple(input._shape), tuple(input.stride()), input._offset)
         if _covers(input, shape, st, off):
-            G.record(_AsStridedSpec(inp, (shape, st, off), True), [input], (input._v(),), [out], set(), False)
+            G.record(
+                _AsStridedSpec(inp, (shape, st, off), True),
+                [input],
+                (input._v(),),
+                [out],
+                set(),
+                False,
+            )
         else:
             spec = _AsStridedSpec(inp, (shape, st, off), False)
             G.record(spec, [input, None], (input._v(), input._storage.flat()), [out], set(), False)
@@ -191,14 +222,22 @@ def as_strided_(self, size, stride, storage_offset=None):
     from ..autograd import grad_mode
     from ..autograd import graph as G
 
-    size = _int_list_arg(size if isinstance(size, (list, tuple)) else (size,), "as_strided_", "size", 1)
-    stride = _int_list_arg(stride if isinstance(stride, (list, tuple)) else (stride,), "as_strided_", "stride", 2)
+    size = _int_list_arg(
+        size if isinstance(size, (list, tuple)) else (size,), "as_strided_", "size", 1
+    )
+    stride = _int_list_arg(
+        stride if isinstance(stride, (list, tuple)) else (stride,), "as_strided_", "stride", 2
+    )
     if storage_offset is not None:
         storage_offset = _int_arg(storage_offset, "as_strided_", "storage_offset", 3)
     if grad_mode.state.enabled:
         R.check_inplace(self)
     shape, st, off = _as_strided_meta(self, size, stride, storage_offset)
-    record = grad_mode.state.enabled and self.requires_grad and (self._dtype.is_floating_point or self._dtype.is_complex)
+    record = (
+        grad_mode.state.enabled
+        and self.requires_grad
+        and (self._dtype.is_floating_point or self._dtype.is_complex)
+    )
     inp = (tuple(self._shape), tuple(self.stride()), self._offset)
     dense = _covers(self, shape, st, off)
     before = self._v() if record else None
@@ -255,7 +294,11 @@ def _inplace_view(self, view_name, args, grad, opname):
     if grad_mode.state.enabled:
         R.check_inplace(self)
     shape, st, off = o.meta(self, *statics)
-    record = grad_mode.state.enabled and self.requires_grad and (self._dtype.is_floating_point or self._dtype.is_complex)
+    record = (
+        grad_mode.state.enabled
+        and self.requires_grad
+        and (self._dtype.is_floating_point or self._dtype.is_complex)
+    )
     before = self._v() if record else None
     self._shape = tuple.__new__(type(self._shape), shape)
     self._stride_ = tuple(st)
@@ -264,7 +307,9 @@ def _inplace_view(self, view_name, args, grad, opname):
     self._cache_gen = -1
     self._vc.version += 1
     if record:
-        G.record(_RenamedSpec(R.ViewSpec(o, statics), grad), [self], (before,), [self], set(), False)
+        G.record(
+            _RenamedSpec(R.ViewSpec(o, statics), grad), [self], (before,), [self], set(), False
+        )
         if self._base is not None:
             self._view_fn_gen = self._base._rebase_gen
     return self

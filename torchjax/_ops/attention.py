@@ -20,33 +20,58 @@ from . import _registry as R
 from ._registry import op, register_function
 
 NF = "nn.functional"
-_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16"}
+_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "bfloat16": "c10::BFloat16",
+}
 
 
-def _check(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
+def _check(
+    query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False
+):
     for n, t in (("query", query), ("key", key), ("value", value)):
         if not isinstance(t, Tensor):
-            raise TypeError(f"scaled_dot_product_attention(): argument '{n}' must be Tensor, not {type(t).__name__}")
+            raise TypeError(
+                f"scaled_dot_product_attention(): argument '{n}' must be Tensor, not {type(t).__name__}"
+            )
     if not (query.dtype is key.dtype is value.dtype):
         nm = [_NAMES.get(t.dtype._name, t.dtype._name) for t in (query, key, value)]
-        raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got query.dtype: {nm[0]} "
-                           f"key.dtype: {nm[1]} and value.dtype: {nm[2]} instead.")
+        raise RuntimeError(
+            f"Expected query, key, and value to have the same dtype, but got query.dtype: {nm[0]} "
+            f"key.dtype: {nm[1]} and value.dtype: {nm[2]} instead."
+        )
     if is_causal and attn_mask is not None:
-        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
-    if attn_mask is not None and attn_mask.dtype is not query.dtype and not attn_mask.dtype._name == "bool":
-        raise RuntimeError(f"Expected attn_mask dtype to be bool or float or to match query dtype, but got "
-                           f"attn_mask.dtype: {_NAMES.get(attn_mask.dtype._name, attn_mask.dtype._name)} and  "
-                           f"query.dtype: {_NAMES.get(query.dtype._name, query.dtype._name)} instead.")
+        raise RuntimeError(
+            "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True"
+        )
+    if (
+        attn_mask is not None
+        and attn_mask.dtype is not query.dtype
+        and not attn_mask.dtype._name == "bool"
+    ):
+        raise RuntimeError(
+            f"Expected attn_mask dtype to be bool or float or to match query dtype, but got "
+            f"attn_mask.dtype: {_NAMES.get(attn_mask.dtype._name, attn_mask.dtype._name)} and  "
+            f"query.dtype: {_NAMES.get(query.dtype._name, query.dtype._name)} instead."
+        )
     if query.dim() < 2 or key.dim() < 2 or value.dim() < 2:
-        raise RuntimeError("scaled_dot_product_attention: query, key and value must be at least 2-dimensional")
+        raise RuntimeError(
+            "scaled_dot_product_attention: query, key and value must be at least 2-dimensional"
+        )
     if query.shape[-1] != key.shape[-1]:
         b = math.prod(query.shape[:-2])
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {query.shape[-1]}] "
-                           f"but got: [{b}, {key.shape[-1]}].")
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {query.shape[-1]}] "
+            f"but got: [{b}, {key.shape[-1]}]."
+        )
     if enable_gqa and query.dim() >= 3 and key.dim() >= 3:
         hq, hk, hv = query.shape[-3], key.shape[-3], value.shape[-3]
         if hq % hk != 0 or hq % hv != 0:
-            raise RuntimeError("Number of heads in key and value must divide the number of heads in query")
+            raise RuntimeError(
+                "Number of heads in key and value must divide the number of heads in query"
+            )
 
 
 def _weights(query, key, attn_mask, is_causal, scale, enable_gqa):
@@ -76,9 +101,14 @@ def _weights(query, key, attn_mask, is_causal, scale, enable_gqa):
     return jnp.where(dead, jnp.zeros_like(p), p), acc
 
 
-_SDPA = op("_scaled_dot_product_attention_math(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, "
-    "bool is_causal=False, float? scale=None, bool enable_gqa=False) -> Tensor", function=False, promote="none",
-    grad="ScaledDotProductFlashAttentionForCpuBackward0", out=False)
+_SDPA = op(
+    "_scaled_dot_product_attention_math(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, "
+    "bool is_causal=False, float? scale=None, bool enable_gqa=False) -> Tensor",
+    function=False,
+    promote="none",
+    grad="ScaledDotProductFlashAttentionForCpuBackward0",
+    out=False,
+)
 
 
 def _sdpa(query, key, value, attn_mask=None, is_causal=False, scale=None, enable_gqa=False):
@@ -92,9 +122,14 @@ def _sdpa(query, key, value, attn_mask=None, is_causal=False, scale=None, enable
 _SDPA(_sdpa)
 
 
-_WEIGHTS = op("_scaled_dot_product_attention_weights(Tensor query, Tensor key, Tensor? attn_mask=None, bool is_causal=False, "
-    "float? scale=None, bool enable_gqa=False) -> Tensor", function=False, promote="none", grad="SoftmaxBackward0",
-    out=False)
+_WEIGHTS = op(
+    "_scaled_dot_product_attention_weights(Tensor query, Tensor key, Tensor? attn_mask=None, bool is_causal=False, "
+    "float? scale=None, bool enable_gqa=False) -> Tensor",
+    function=False,
+    promote="none",
+    grad="SoftmaxBackward0",
+    out=False,
+)
 
 
 def _sdpa_weights(query, key, attn_mask=None, is_causal=False, scale=None, enable_gqa=False):
@@ -105,8 +140,9 @@ def _sdpa_weights(query, key, attn_mask=None, is_causal=False, scale=None, enabl
 _WEIGHTS(_sdpa_weights)
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
-                                 enable_gqa=False):
+def scaled_dot_product_attention(
+    query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False
+):
     """torch.nn.functional.scaled_dot_product_attention (torch's math semantics, see module doc)."""
     from . import api
 

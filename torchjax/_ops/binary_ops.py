@@ -44,7 +44,11 @@ def _max_bwd(is_max):
     return bwd
 
 
-@op("maximum(Tensor input, Tensor other) -> Tensor", method=True, check=_check_complex_minmax("maximum"))
+@op(
+    "maximum(Tensor input, Tensor other) -> Tensor",
+    method=True,
+    check=_check_complex_minmax("maximum"),
+)
 def maximum(input, other):
     if input.dtype == np.bool_:
         return input | other
@@ -53,7 +57,11 @@ def maximum(input, other):
     return with_grad(jnp.maximum, _max_bwd(True))(input, other)
 
 
-@op("minimum(Tensor input, Tensor other) -> Tensor", method=True, check=_check_complex_minmax("minimum"))
+@op(
+    "minimum(Tensor input, Tensor other) -> Tensor",
+    method=True,
+    check=_check_complex_minmax("minimum"),
+)
 def minimum(input, other):
     if input.dtype == np.bool_:
         return input & other
@@ -98,8 +106,12 @@ def _hypot(a, b):
     return with_grad(jnp.hypot, bwd)(a, b)
 
 
-@op("hypot(Tensor input, Tensor other) -> Tensor", method=True, inplace=True,
-    check=reject("hypot_cpu", bool_=True, int_=True))
+@op(
+    "hypot(Tensor input, Tensor other) -> Tensor",
+    method=True,
+    inplace=True,
+    check=reject("hypot_cpu", bool_=True, int_=True),
+)
 def hypot(input, other):
     return _hypot(input, other)
 
@@ -114,10 +126,21 @@ def _atan2(a, b):
     return with_grad(jnp.arctan2, bwd)(a, b)
 
 
-atan2 = op("atan2(Tensor input, Tensor other) -> Tensor", method=True, inplace=True, promote="float",
-           check=reject("atan2_cpu", promote="float"))(lambda input, other: _atan2(input, other))
-arctan2 = op("arctan2(Tensor input, Tensor other) -> Tensor", method=True, inplace=True, promote="float",
-             check=reject("atan2_cpu", promote="float"), grad="Atan2Backward0")(lambda input, other: _atan2(input, other))
+atan2 = op(
+    "atan2(Tensor input, Tensor other) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="float",
+    check=reject("atan2_cpu", promote="float"),
+)(lambda input, other: _atan2(input, other))
+arctan2 = op(
+    "arctan2(Tensor input, Tensor other) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="float",
+    check=reject("atan2_cpu", promote="float"),
+    grad="Atan2Backward0",
+)(lambda input, other: _atan2(input, other))
 _drop_names("atan2_", "arctan2_", "hypot_")
 
 
@@ -130,20 +153,32 @@ def _copysign(x, y):
     return with_grad(lambda a, b: jnp.copysign(a, b.astype(a.dtype)), bwd)(x, y)
 
 
-@_declared("copysign(Tensor input, Tensor other) -> Tensor", promote="float",
-           check=reject("copysign_cpu", promote="float"), grad="CopysignBackward0")
+@_declared(
+    "copysign(Tensor input, Tensor other) -> Tensor",
+    promote="float",
+    check=reject("copysign_cpu", promote="float"),
+    grad="CopysignBackward0",
+)
 def _copysign_t(input, other):
     return _copysign(input, other)
 
 
-@_declared("copysign(Tensor input, Scalar other) -> Tensor", promote="float",
-           check=reject("copysign_cpu", promote="float", scalars=(1,)), grad="CopysignBackward1")
+@_declared(
+    "copysign(Tensor input, Scalar other) -> Tensor",
+    promote="float",
+    check=reject("copysign_cpu", promote="float", scalars=(1,)),
+    grad="CopysignBackward1",
+)
 def _copysign_s(input, other):
     return _copysign(input, other)
 
 
-copysign = overload("copysign", [_copysign_t, _copysign_s],
-                    lambda a, k: 0 if isinstance(_arg(a, k, 1, "other"), Tensor) else 1, inplace=True)
+copysign = overload(
+    "copysign",
+    [_copysign_t, _copysign_s],
+    lambda a, k: 0 if isinstance(_arg(a, k, 1, "other"), Tensor) else 1,
+    inplace=True,
+)
 _drop_names("copysign_")
 
 
@@ -172,18 +207,42 @@ xlogy_impl = _xlog_impl(jnp.log, lambda y: 1 / y)
 xlog1py_impl = _xlog_impl(jnp.log1p, lambda y: 1 / (y + 1))
 
 
-def binary_overloads(name, impl, grads, kernel, *, ns="", inplace=False, method=True, self_name="input",
-                     other_name="other", fn_name=None, half=False):
+def binary_overloads(
+    name,
+    impl,
+    grads,
+    kernel,
+    *,
+    ns="",
+    inplace=False,
+    method=True,
+    self_name="input",
+    other_name="other",
+    fn_name=None,
+    half=False,
+):
     """Tensor/Tensor, Tensor/Scalar and Scalar/Tensor overloads of a float binary function."""
     g0, g_other_scalar, g_self_scalar = grads
     chk = reject(kernel, promote="float", scalars=(0, 1), half=half)
     ops = [
-        _declared(f"{name}(Tensor {self_name}, Tensor {other_name}) -> Tensor", promote="float", check=chk,
-                  grad=g0)(lambda a, b: impl(a, b)),
-        _declared(f"{name}(Tensor {self_name}, Scalar {other_name}) -> Tensor", promote="float", check=chk,
-                  grad=g_other_scalar)(lambda a, b: impl(a, b, masked=False)),
-        _declared(f"{name}(Scalar {self_name}, Tensor {other_name}) -> Tensor", promote="float", check=chk,
-                  grad=g_self_scalar)(lambda a, b: impl(a, b)),
+        _declared(
+            f"{name}(Tensor {self_name}, Tensor {other_name}) -> Tensor",
+            promote="float",
+            check=chk,
+            grad=g0,
+        )(lambda a, b: impl(a, b)),
+        _declared(
+            f"{name}(Tensor {self_name}, Scalar {other_name}) -> Tensor",
+            promote="float",
+            check=chk,
+            grad=g_other_scalar,
+        )(lambda a, b: impl(a, b, masked=False)),
+        _declared(
+            f"{name}(Scalar {self_name}, Tensor {other_name}) -> Tensor",
+            promote="float",
+            check=chk,
+            grad=g_self_scalar,
+        )(lambda a, b: impl(a, b)),
     ]
 
     def pick(args, kwargs):
@@ -196,8 +255,13 @@ def binary_overloads(name, impl, grads, kernel, *, ns="", inplace=False, method=
     return overload(fn_name or name, ops, pick, inplace=inplace, method=method, ns=ns)
 
 
-xlogy = binary_overloads("xlogy", xlogy_impl, ("XlogyBackward0", "XlogyBackward2", "XlogyBackward1"), "xlogy_cpu",
-                         inplace=True)
+xlogy = binary_overloads(
+    "xlogy",
+    xlogy_impl,
+    ("XlogyBackward0", "XlogyBackward2", "XlogyBackward1"),
+    "xlogy_cpu",
+    inplace=True,
+)
 
 
 def _check_heaviside(input, values):
@@ -211,16 +275,22 @@ def _heaviside_err():
     return RuntimeError("derivative for aten::heaviside is not implemented")
 
 
-@op("heaviside(Tensor input, Tensor values) -> Tensor", method=True, inplace=True, check=_check_heaviside,
-    grad="NotImplemented")
+@op(
+    "heaviside(Tensor input, Tensor values) -> Tensor",
+    method=True,
+    inplace=True,
+    check=_check_heaviside,
+    grad="NotImplemented",
+)
 def heaviside(input, values):
     def fwd(x, v):
         return jnp.where(x == 0, v, (x > 0).astype(x.dtype))
 
     if not is_float(input):
         return fwd(input, values)
-    return with_grad(fwd, lambda a, out, g: (None, None), nondiff={0: _heaviside_err, 1: _heaviside_err})(
-        input, values)
+    return with_grad(
+        fwd, lambda a, out, g: (None, None), nondiff={0: _heaviside_err, 1: _heaviside_err}
+    )(input, values)
 
 
 _drop_names("heaviside_")
@@ -238,8 +308,11 @@ def _logaddexp_grad(a, out, g):
     return (g / (1 + jnp.exp(y - x)), g / (1 + jnp.exp(x - y)))
 
 
-@op("logaddexp(Tensor input, Tensor other) -> Tensor", method=True,
-    check=reject("logaddexp_cpu", complex_=False, bool_=True, int_=True))
+@op(
+    "logaddexp(Tensor input, Tensor other) -> Tensor",
+    method=True,
+    check=reject("logaddexp_cpu", complex_=False, bool_=True, int_=True),
+)
 def logaddexp(input, other):
     if is_complex(input):
         return jnp.log(jnp.exp(input) + jnp.exp(other))
@@ -253,15 +326,24 @@ def _logaddexp2(x, y):
     return jnp.where(same_inf, x, r)
 
 
-@op("logaddexp2(Tensor input, Tensor other) -> Tensor", method=True,
-    check=reject("logaddexp2_cpu", bool_=True, int_=True))
+@op(
+    "logaddexp2(Tensor input, Tensor other) -> Tensor",
+    method=True,
+    check=reject("logaddexp2_cpu", bool_=True, int_=True),
+)
 def logaddexp2(input, other):
-    return with_grad(_logaddexp2, lambda a, out, g: (g / (1 + jnp.exp2(a[1] - a[0])),
-                                                     g / (1 + jnp.exp2(a[0] - a[1]))))(input, other)
+    return with_grad(
+        _logaddexp2,
+        lambda a, out, g: (g / (1 + jnp.exp2(a[1] - a[0])), g / (1 + jnp.exp2(a[0] - a[1]))),
+    )(input, other)
 
 
-@op("nextafter(Tensor input, Tensor other) -> Tensor", method=True, inplace=True,
-    check=reject("nextafter_cpu", bool_=True, int_=True))
+@op(
+    "nextafter(Tensor input, Tensor other) -> Tensor",
+    method=True,
+    inplace=True,
+    check=reject("nextafter_cpu", bool_=True, int_=True),
+)
 def nextafter(input, other):
     return with_grad(jnp.nextafter, lambda a, out, g: (g, None))(input, other)
 
@@ -300,7 +382,9 @@ def _frexp_bits(x):
     shift = jnp.where(sub, mbits - p, 0).astype(udt)
     frac_n = jnp.where(sub, (frac << shift) & mmask, frac)
     exp = jnp.where(sub, p + 1 - (bias - 1) - mbits, ebits.astype(np.int32) - (bias - 1))
-    mant = lax.bitcast_convert_type(sign | (np.asarray(bias - 1, udt) << np.asarray(mbits, udt)) | frac_n, x.dtype)
+    mant = lax.bitcast_convert_type(
+        sign | (np.asarray(bias - 1, udt) << np.asarray(mbits, udt)) | frac_n, x.dtype
+    )
     zero = (ebits == 0) & (frac == 0)
     special = ~jnp.isfinite(x)
     mant = jnp.where(zero | special, x, mant)
@@ -308,22 +392,39 @@ def _frexp_bits(x):
     return mant, exp
 
 
-@op("frexp(Tensor input) -> (Tensor mantissa, Tensor exponent)", method=True, promote="none", check=_check_frexp)
+@op(
+    "frexp(Tensor input) -> (Tensor mantissa, Tensor exponent)",
+    method=True,
+    promote="none",
+    check=_check_frexp,
+)
 def frexp(input):
     e = jax.lax.stop_gradient(_frexp_bits(input)[1])
     # torch: d mantissa / d input = 2^-exponent
-    m = with_grad(lambda x: _frexp_bits(x)[0], lambda a, out, g: (g / jnp.exp2(e.astype(g.dtype)),))(input)
+    m = with_grad(
+        lambda x: _frexp_bits(x)[0], lambda a, out, g: (g / jnp.exp2(e.astype(g.dtype)),)
+    )(input)
     return m, e
 
 
-@op("gcd(Tensor input, Tensor other) -> Tensor", method=True, inplace=True, differentiable=False,
-    check=reject("gcd_cpu", bool_=True, floating=True))
+@op(
+    "gcd(Tensor input, Tensor other) -> Tensor",
+    method=True,
+    inplace=True,
+    differentiable=False,
+    check=reject("gcd_cpu", bool_=True, floating=True),
+)
 def gcd(input, other):
     return jnp.gcd(input, other)
 
 
-@op("lcm(Tensor input, Tensor other) -> Tensor", method=True, inplace=True, differentiable=False,
-    check=reject("lcm_cpu", bool_=True, floating=True))
+@op(
+    "lcm(Tensor input, Tensor other) -> Tensor",
+    method=True,
+    inplace=True,
+    differentiable=False,
+    check=reject("lcm_cpu", bool_=True, floating=True),
+)
 def lcm(input, other):
     g = jnp.gcd(input, other)
     safe = jnp.where(g == 0, jnp.ones_like(g), g)
@@ -354,14 +455,22 @@ def igamma_impl(a, x, upper=False):
     return with_grad(fwd, bwd, nondiff={0: _igamma_err(name)})(a, x)
 
 
-@op("igamma(Tensor input, Tensor other) -> Tensor", method=True, inplace=True,
-    check=reject("igamma_cpu", bool_=True, int_=True))
+@op(
+    "igamma(Tensor input, Tensor other) -> Tensor",
+    method=True,
+    inplace=True,
+    check=reject("igamma_cpu", bool_=True, int_=True),
+)
 def igamma(input, other):
     return igamma_impl(input, other)
 
 
-@op("igammac(Tensor input, Tensor other) -> Tensor", method=True, inplace=True,
-    check=reject("igammac_cpu", bool_=True, int_=True))
+@op(
+    "igammac(Tensor input, Tensor other) -> Tensor",
+    method=True,
+    inplace=True,
+    check=reject("igammac_cpu", bool_=True, int_=True),
+)
 def igammac(input, other):
     return igamma_impl(input, other, upper=True)
 

@@ -51,7 +51,7 @@ def _is_t(*xs):
 def _no_bool_uint(kernel, dt):
     """torch's CPU BLAS kernels are not instantiated for bool and the wide unsigned types."""
     if dt is D.bool or dt in (D.uint16, D.uint32, D.uint64):
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{dt._scalar_name}\'')
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dt._scalar_name}'")
 
 
 def _shape_str(shape):
@@ -77,7 +77,9 @@ def _scal(s, dt):
         return None
     if np.dtype(dt) == np.bool_:
         return jnp.asarray(s).astype(np.bool_)
-    if not jnp.issubdtype(dt, jnp.complexfloating) and jnp.issubdtype(jnp.asarray(s).dtype, jnp.complexfloating):
+    if not jnp.issubdtype(dt, jnp.complexfloating) and jnp.issubdtype(
+        jnp.asarray(s).dtype, jnp.complexfloating
+    ):
         s = jnp.real(s)
     return jnp.asarray(s).astype(dt)
 
@@ -101,7 +103,9 @@ def _check_dot(input, tensor):
     if not _is_t(input, tensor):
         return
     if input.dim() != 1 or tensor.dim() != 1:
-        raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {tensor.dim()}D tensors")
+        raise RuntimeError(
+            f"1D tensors expected, but got {input.dim()}D and {tensor.dim()}D tensors"
+        )
     if input.dtype is not tensor.dtype:
         raise RuntimeError(
             f"dot : expected both vectors to have same dtype, but found {sname(input.dtype)} and {sname(tensor.dtype)}"
@@ -133,7 +137,9 @@ def _check_mm_shapes(a_shape, b_shape, adt, bdt):
             f"mat1 and mat2 shapes cannot be multiplied ({a_shape[0]}x{a_shape[1]} and {b_shape[0]}x{b_shape[1]})"
         )
     if adt is not bdt:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {cname(adt)} != {cname(bdt)}")
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {cname(adt)} != {cname(bdt)}"
+        )
     _no_bool_uint("addmm_impl_cpu_", adt)
 
 
@@ -180,7 +186,9 @@ def bmm(input, mat2):
 
 def _check_mv_shapes(ms, vs, n_input, idt, mdt, vdt):
     if ms[1] != vs[0] or not (ms[0] == n_input or n_input == 1):
-        raise RuntimeError(f"size mismatch, got input ({n_input}), mat ({ms[0]}x{ms[1]}), vec ({vs[0]})")
+        raise RuntimeError(
+            f"size mismatch, got input ({n_input}), mat ({ms[0]}x{ms[1]}), vec ({vs[0]})"
+        )
     if not (idt is mdt is vdt):
         raise RuntimeError(
             f"addmv input tensors must have the same dtype, but got {sname(idt)}, {sname(mdt)}, and {sname(vdt)}"
@@ -209,12 +217,27 @@ def _matmul_fn(input, other):
 
 
 # the same product under the grad_fn names torch's matmul decomposition leaves behind
-_matmul_sq = op("_matmul_squeeze(Tensor input, Tensor other) -> Tensor", promote="none", namespace="_blas",
-                out=False, grad="SqueezeBackward4")(_matmul_fn)
-_matmul_uv = op("_matmul_unsafe_view(Tensor input, Tensor other) -> Tensor", promote="none", namespace="_blas",
-                out=False, grad="UnsafeViewBackward0")(_matmul_fn)
-_matmul_clone = op("_matmul_clone(Tensor input, Tensor other) -> Tensor", promote="none", namespace="_blas",
-                   out=False, grad="CloneBackward0")(_matmul_fn)
+_matmul_sq = op(
+    "_matmul_squeeze(Tensor input, Tensor other) -> Tensor",
+    promote="none",
+    namespace="_blas",
+    out=False,
+    grad="SqueezeBackward4",
+)(_matmul_fn)
+_matmul_uv = op(
+    "_matmul_unsafe_view(Tensor input, Tensor other) -> Tensor",
+    promote="none",
+    namespace="_blas",
+    out=False,
+    grad="UnsafeViewBackward0",
+)(_matmul_fn)
+_matmul_clone = op(
+    "_matmul_clone(Tensor input, Tensor other) -> Tensor",
+    promote="none",
+    namespace="_blas",
+    out=False,
+    grad="CloneBackward0",
+)(_matmul_fn)
 
 
 def _should_fold(t1, t2, has_out):
@@ -248,10 +271,14 @@ def _matmul_impl(input, other, has_out=False):
         bad = input if not isinstance(input, Tensor) else other
         name = "input" if bad is input else "other"
         pos = 1 if bad is input else 2
-        raise TypeError(f"matmul(): argument '{name}' (position {pos}) must be Tensor, not {type(bad).__name__}")
+        raise TypeError(
+            f"matmul(): argument '{name}' (position {pos}) must be Tensor, not {type(bad).__name__}"
+        )
     d1, d2 = input.dim(), other.dim()
     if d1 == 0 or d2 == 0:
-        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D")
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D"
+        )
     if d1 == 1 and d2 == 1:
         return dot(input, other)
     if d1 == 2 and d2 == 1:
@@ -365,8 +392,14 @@ def _check_addmm(input, mat1, mat2, beta=1, alpha=1):
         raise err
 
 
-@op("addmm(Tensor input, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", method=True,
-    inplace=True, promote="none", check=_check_addmm, saves=("mat1", "mat2"))
+@op(
+    "addmm(Tensor input, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    check=_check_addmm,
+    saves=("mat1", "mat2"),
+)
 def addmm(input, mat1, mat2, beta, alpha):
     return _axpby(beta, input, alpha, matmul_raw(mat1, mat2))
 
@@ -375,12 +408,20 @@ def _check_addmv(input, mat, vec, beta=1, alpha=1):
     if not _is_t(input, mat, vec):
         return
     if mat.dim() != 2 or vec.dim() != 1 or input.dim() > 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got {input.dim()}, {mat.dim()}, {vec.dim()}")
+        raise RuntimeError(
+            f"vector + matrix @ vector expected, got {input.dim()}, {mat.dim()}, {vec.dim()}"
+        )
     _check_mv_shapes(mat.shape, vec.shape, input.numel(), input.dtype, mat.dtype, vec.dtype)
 
 
-@op("addmv(Tensor input, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor", method=True,
-    inplace=True, promote="none", check=_check_addmv, saves=("mat", "vec"))
+@op(
+    "addmv(Tensor input, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    check=_check_addmv,
+    saves=("mat", "vec"),
+)
 def addmv(input, mat, vec, beta, alpha):
     return _axpby(beta, jnp.broadcast_to(input, (mat.shape[0],)), alpha, matmul_raw(mat, vec))
 
@@ -404,8 +445,14 @@ def _check_baddbmm(input, batch1, batch2, beta=1, alpha=1):
     _check_bmm_shapes(batch1.shape, batch2.shape, batch1.dtype, batch2.dtype)
 
 
-@op("baddbmm(Tensor input, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
-    method=True, inplace=True, promote="none", check=_check_baddbmm, saves=("batch1", "batch2"))
+@op(
+    "baddbmm(Tensor input, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    check=_check_baddbmm,
+    saves=("batch1", "batch2"),
+)
 def baddbmm(input, batch1, batch2, beta, alpha):
     prod = matmul_raw(batch1, batch2)
     return _axpby(beta, jnp.broadcast_to(input, prod.shape), alpha, prod)
@@ -443,12 +490,20 @@ def _check_addbmm(input, batch1, batch2, beta=1, alpha=1):
     _no_bool_uint("addmm_impl_cpu_", batch1.dtype)
 
 
-@op("addbmm(Tensor input, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
-    method=True, inplace=True, promote="none", check=_check_addbmm, saves=("batch1", "batch2"))
+@op(
+    "addbmm(Tensor input, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    check=_check_addbmm,
+    saves=("batch1", "batch2"),
+)
 def addbmm(input, batch1, batch2, beta, alpha):
     dt = batch1.dtype
     if dt in (jnp.float16, jnp.bfloat16):
-        prod = jnp.einsum("bij,bjk->ik", batch1, batch2, precision=HI, preferred_element_type=jnp.float32).astype(dt)
+        prod = jnp.einsum(
+            "bij,bjk->ik", batch1, batch2, precision=HI, preferred_element_type=jnp.float32
+        ).astype(dt)
     else:
         prod = jnp.einsum("bij,bjk->ik", batch1, batch2, precision=HI)
     return _axpby(beta, jnp.broadcast_to(input, prod.shape), alpha, prod)
@@ -459,7 +514,9 @@ def _check_int_scalars(inputs, **scalars):
     if dts and all(d._cat <= D._INT for d in dts):
         for name, s in scalars.items():
             if isinstance(s, builtins.float) or (isinstance(s, Tensor) and s.is_floating_point()):
-                raise RuntimeError(f"For integral input tensors, argument {name} must not be a floating point number.")
+                raise RuntimeError(
+                    f"For integral input tensors, argument {name} must not be a floating point number."
+                )
 
 
 def _check_addr(input, vec1, vec2, beta=1, alpha=1):
@@ -475,7 +532,7 @@ def _check_addr(input, vec1, vec2, beta=1, alpha=1):
     _check_int_scalars((input, vec1, vec2), beta=beta, alpha=alpha)
     for t in (input, vec1, vec2):
         if t.dtype in (D.uint16, D.uint32, D.uint64):
-            raise NotImplementedError(f'"addr_cpu" not implemented for \'{t.dtype._scalar_name}\'')
+            raise NotImplementedError(f"\"addr_cpu\" not implemented for '{t.dtype._scalar_name}'")
 
 
 def _outer(a, b):
@@ -484,8 +541,13 @@ def _outer(a, b):
     return a[:, None] * b[None, :]
 
 
-@op("addr(Tensor input, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", method=True,
-    inplace=True, check=_check_addr, saves=("vec1", "vec2"))
+@op(
+    "addr(Tensor input, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
+    method=True,
+    inplace=True,
+    check=_check_addr,
+    saves=("vec1", "vec2"),
+)
 def addr(input, vec1, vec2, beta, alpha):
     prod = _outer(vec1, vec2)
     return _axpby(beta, jnp.broadcast_to(input, prod.shape), alpha, prod)
@@ -500,12 +562,19 @@ def _check_outer(input, vec2):
         raise RuntimeError(f"outer: Expected 1-D argument vec2, but got {vec2.dim()}-D")
 
 
-@op("outer(Tensor input, Tensor vec2) -> Tensor", method=True, check=_check_outer, grad="MulBackward0")
+@op(
+    "outer(Tensor input, Tensor vec2) -> Tensor",
+    method=True,
+    check=_check_outer,
+    grad="MulBackward0",
+)
 def outer(input, vec2):
     return _outer(input, vec2)
 
 
-@op("ger(Tensor input, Tensor vec2) -> Tensor", method=True, check=_check_outer, grad="MulBackward0")
+@op(
+    "ger(Tensor input, Tensor vec2) -> Tensor", method=True, check=_check_outer, grad="MulBackward0"
+)
 def ger(input, vec2):
     return _outer(input, vec2)
 
@@ -513,8 +582,13 @@ def ger(input, vec2):
 # ------------------------------------------------------------------ inner / tensordot / kron / trace
 
 
-@op("_inner(Tensor input, Tensor other) -> Tensor", promote="none", namespace="_blas", out=False,
-    grad="ViewBackward0")
+@op(
+    "_inner(Tensor input, Tensor other) -> Tensor",
+    promote="none",
+    namespace="_blas",
+    out=False,
+    grad="ViewBackward0",
+)
 def _inner_fn(input, other):
     dt = input.dtype
     kw = {"preferred_element_type": jnp.float32} if dt in (jnp.float16, jnp.bfloat16) else {}
@@ -527,8 +601,12 @@ def inner(input, other):
     from . import api
 
     if not _is_t(input, other):
-        bad, name, pos = (input, "input", 1) if not isinstance(input, Tensor) else (other, "other", 2)
-        raise TypeError(f"inner(): argument '{name}' (position {pos}) must be Tensor, not {type(bad).__name__}")
+        bad, name, pos = (
+            (input, "input", 1) if not isinstance(input, Tensor) else (other, "other", 2)
+        )
+        raise TypeError(
+            f"inner(): argument '{name}' (position {pos}) must be Tensor, not {type(bad).__name__}"
+        )
     if input.dim() == 0 or other.dim() == 0:
         return api.mul(input, other)
     if input.shape[-1] != other.shape[-1]:
@@ -542,8 +620,13 @@ def inner(input, other):
     return _inner_fn(input, other)
 
 
-@op("_tensordot(Tensor a, Tensor b, int[] dims_a, int[] dims_b) -> Tensor", promote="none", namespace="_blas",
-    out=False, grad="ViewBackward0")
+@op(
+    "_tensordot(Tensor a, Tensor b, int[] dims_a, int[] dims_b) -> Tensor",
+    promote="none",
+    namespace="_blas",
+    out=False,
+    grad="ViewBackward0",
+)
 def _tensordot_fn(a, b, dims_a, dims_b):
     da, db = [], []
     for x, y in zip(dims_a, dims_b):
@@ -582,7 +665,9 @@ def tensordot(a, b, dims=2, out=None):
             raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
         da, db = list(range(-dims, 0)), list(range(dims))
     else:
-        raise TypeError(f"tensordot expects dims to be int or tuple of lists, got {type(dims).__name__}")
+        raise TypeError(
+            f"tensordot expects dims to be int or tuple of lists, got {type(dims).__name__}"
+        )
     if len(da) != len(db):
         raise RuntimeError("both dimension lists should have same length")
     if a.dtype is not b.dtype:
@@ -611,14 +696,18 @@ def _write_out_composite(name, r, out, inputs):
     """``out=`` for front ends written in Python: torch's autograd refusal, dtype check, copy (resizing)."""
     from ..autograd import grad_mode
 
-    if grad_mode.state.enabled and any(isinstance(t, Tensor) and t.requires_grad for t in _tensors_in(inputs)):
+    if grad_mode.state.enabled and any(
+        isinstance(t, Tensor) and t.requires_grad for t in _tensors_in(inputs)
+    ):
         raise RuntimeError(
             f"{name}(): functions with out=... arguments don't support automatic differentiation, but one of the "
             "arguments requires grad."
         )
     if isinstance(r, tuple):
         if not isinstance(out, (tuple, list)) or len(out) != len(r):
-            raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors, not {type(out).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'out' must be tuple of Tensors, not {type(out).__name__}"
+            )
         for v, o in zip(r, out):
             _check_out_dtype(v, o)
         for v, o in zip(r, out):
@@ -682,7 +771,9 @@ def kron(input, other):
     a = input.reshape((1,) * (nd - input.ndim) + input.shape)
     b = other.reshape((1,) * (nd - other.ndim) + other.shape)
     if a.dtype == np.bool_:
-        prod = jnp.logical_and(a.reshape(_interleave(a.shape, 1)), b.reshape(_interleave(b.shape, 0)))
+        prod = jnp.logical_and(
+            a.reshape(_interleave(a.shape, 1)), b.reshape(_interleave(b.shape, 0))
+        )
     else:
         prod = a.reshape(_interleave(a.shape, 1)) * b.reshape(_interleave(b.shape, 0))
     return prod.reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
@@ -703,7 +794,14 @@ def _check_trace(input):
     _no_bool_uint("trace", input.dtype)
 
 
-@op("trace(Tensor input) -> Tensor", method=True, promote="none", check=_check_trace, saves=(), out=False)
+@op(
+    "trace(Tensor input) -> Tensor",
+    method=True,
+    promote="none",
+    check=_check_trace,
+    saves=(),
+    out=False,
+)
 def trace(input):
     d = jnp.diagonal(input)
     if jnp.issubdtype(d.dtype, jnp.integer):
@@ -715,9 +813,14 @@ def trace(input):
 for _name in ("mm", "bmm", "mv", "dot", "vdot", "matmul", "addmm", "addbmm", "baddbmm", "addmv"):
     strict_out("", _name)
 for _ns, _name in (("", "tensordot"), ("", "inner")):
-    strict_out(_ns, _name, lambda rd, od: (
-        f"tensordot: Expected the output tensor to have dtype {sname(rd)}, but got an output tensor with dtype "
-        f"{sname(od)}"))
+    strict_out(
+        _ns,
+        _name,
+        lambda rd, od: (
+            f"tensordot: Expected the output tensor to have dtype {sname(rd)}, but got an output tensor with dtype "
+            f"{sname(od)}"
+        ),
+    )
 strict_out("linalg", "matmul")
 
 
@@ -746,13 +849,29 @@ def _tshape(*ts):
     return all(isinstance(t, Tensor) for t in ts)
 
 
-_inplace_front("addmm_", lambda s, m1, m2, *a: (m1.shape[0], m2.shape[-1])
-               if _tshape(m1, m2) and m1.dim() == 2 and m2.dim() == 2 else None)
-_inplace_front("addmv_", lambda s, m, v, *a: (m.shape[0],) if _tshape(m, v) and m.dim() == 2 else None)
-_inplace_front("baddbmm_", lambda s, b1, b2, *a: (b1.shape[0], b1.shape[1], b2.shape[-1])
-               if _tshape(b1, b2) and b1.dim() == 3 and b2.dim() == 3 else None)
-_inplace_front("addr_", lambda s, v1, v2, *a: (v1.shape[0], v2.shape[0])
-               if _tshape(v1, v2) and v1.dim() == 1 and v2.dim() == 1 else None)
+_inplace_front(
+    "addmm_",
+    lambda s, m1, m2, *a: (
+        (m1.shape[0], m2.shape[-1]) if _tshape(m1, m2) and m1.dim() == 2 and m2.dim() == 2 else None
+    ),
+)
+_inplace_front(
+    "addmv_", lambda s, m, v, *a: (m.shape[0],) if _tshape(m, v) and m.dim() == 2 else None
+)
+_inplace_front(
+    "baddbmm_",
+    lambda s, b1, b2, *a: (
+        (b1.shape[0], b1.shape[1], b2.shape[-1])
+        if _tshape(b1, b2) and b1.dim() == 3 and b2.dim() == 3
+        else None
+    ),
+)
+_inplace_front(
+    "addr_",
+    lambda s, v1, v2, *a: (
+        (v1.shape[0], v2.shape[0]) if _tshape(v1, v2) and v1.dim() == 1 and v2.dim() == 1 else None
+    ),
+)
 
 
 def _addbmm_inplace_front():

@@ -59,16 +59,26 @@ def expand_param(value, name, n):
 
 def _params(weight_ndim, stride, padding, dilation, output_padding):
     n = max(weight_ndim - 2, 1)
-    return (expand_param(stride, "stride", n), expand_param(padding, "padding", n),
-            expand_param(dilation, "dilation", n), expand_param(output_padding, "output_padding", n))
+    return (
+        expand_param(stride, "stride", n),
+        expand_param(padding, "padding", n),
+        expand_param(dilation, "dilation", n),
+        expand_param(output_padding, "output_padding", n),
+    )
 
 
-def _check_convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
+def _check_convolution(
+    input, weight, bias, stride, padding, dilation, transposed, output_padding, groups
+):
     """torch's argument, dtype and shape checks of at::_convolution / check_shape_forward."""
     for name, t in (("input", input), ("weight", weight)):
         if not isinstance(t, Tensor):
-            raise TypeError(f"convolution(): argument '{name}' must be Tensor, not {type(t).__name__}")
-    stride, padding, dilation, output_padding = _params(weight.dim(), stride, padding, dilation, output_padding)
+            raise TypeError(
+                f"convolution(): argument '{name}' must be Tensor, not {type(t).__name__}"
+            )
+    stride, padding, dilation, output_padding = _params(
+        weight.dim(), stride, padding, dilation, output_padding
+    )
     if weight.dim() < 3:
         raise RuntimeError("weight should have at least three dimensions")
     if any(p < 0 for p in padding):
@@ -129,13 +139,27 @@ def _check_convolution(input, weight, bias, stride, padding, dilation, transpose
                 f"{ws[1] * groups} elements, but got bias of size {_size(bias.shape)} instead"
             )
         if any(op_ >= s and op_ >= d for op_, s, d in zip(output_padding, stride, dilation)):
-            parts = " ".join(
-                f"output_padding_{n}: {v}" for n, v in zip(_DIM_NAMES[len(stride)], output_padding)
-            ) + " " + " ".join(f"stride_{n}: {v}" for n, v in zip(_DIM_NAMES[len(stride)], stride)) + " " + " ".join(
-                f"dilation_{n}: {v}" for n, v in zip(_DIM_NAMES[len(stride)], dilation))
-            raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got {parts}")
-        out = [(xs[2 + i] - 1) * stride[i] - 2 * padding[i] + dilation[i] * (ws[2 + i] - 1) + output_padding[i] + 1
-               for i in range(len(stride))]
+            parts = (
+                " ".join(
+                    f"output_padding_{n}: {v}"
+                    for n, v in zip(_DIM_NAMES[len(stride)], output_padding)
+                )
+                + " "
+                + " ".join(f"stride_{n}: {v}" for n, v in zip(_DIM_NAMES[len(stride)], stride))
+                + " "
+                + " ".join(f"dilation_{n}: {v}" for n, v in zip(_DIM_NAMES[len(stride)], dilation))
+            )
+            raise RuntimeError(
+                f"output padding must be smaller than either stride or dilation, but got {parts}"
+            )
+        out = [
+            (xs[2 + i] - 1) * stride[i]
+            - 2 * padding[i]
+            + dilation[i] * (ws[2 + i] - 1)
+            + output_padding[i]
+            + 1
+            for i in range(len(stride))
+        ]
         if any(o <= 0 for o in out):
             raise RuntimeError(
                 f"Given input size per channel: ({' x '.join(map(str, xs[2:]))}). Calculated output size per "
@@ -144,14 +168,18 @@ def _check_convolution(input, weight, bias, stride, padding, dilation, transpose
     dt = input.dtype
     if weight.dtype is not dt and dt is not D.float32:
         # torch's slow (non-mkldnn) CPU path
-        raise RuntimeError(f"expected scalar type {dt._scalar_name} but found {weight.dtype._scalar_name}")
+        raise RuntimeError(
+            f"expected scalar type {dt._scalar_name} but found {weight.dtype._scalar_name}"
+        )
     if weight.dtype is not dt:
         raise RuntimeError(
             f"Input type (torch.{dt._legacy}) and weight type (torch.{weight.dtype._legacy}) should be the same or "
             "input should be a MKLDNN tensor and weight is a dense tensor"
         )
     if bias is not None and bias.dtype is not dt:
-        raise RuntimeError(f"Input type ({_cpp(dt)}) and bias type ({_cpp(bias.dtype)}) should be the same")
+        raise RuntimeError(
+            f"Input type ({_cpp(dt)}) and bias type ({_cpp(bias.dtype)}) should be the same"
+        )
     if dt is D.bool:
         raise NotImplementedError(f"\"slow_conv{len(stride)}d_cpu\" not implemented for 'Bool'")
 
@@ -167,14 +195,23 @@ def conv_nd(x, w, stride, padding, dilation, groups, lhs_dilation=None):
     low = dt in (np.float16, jnp.bfloat16)
     prec = lax.Precision.HIGHEST if jnp.issubdtype(dt, jnp.inexact) else None
     return lax.conv_general_dilated(
-        x, w, tuple(stride), list(padding), lhs_dilation=lhs_dilation, rhs_dilation=tuple(dilation),
-        feature_group_count=groups, precision=prec, preferred_element_type=np.float32 if low else None,
+        x,
+        w,
+        tuple(stride),
+        list(padding),
+        lhs_dilation=lhs_dilation,
+        rhs_dilation=tuple(dilation),
+        feature_group_count=groups,
+        precision=prec,
+        preferred_element_type=np.float32 if low else None,
     )
 
 
 def _conv_value(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
     k = weight.ndim - 2
-    stride, padding, dilation, output_padding = _params(weight.ndim, stride, padding, dilation, output_padding)
+    stride, padding, dilation, output_padding = _params(
+        weight.ndim, stride, padding, dilation, output_padding
+    )
     x = input
     if not transposed:
         out = conv_nd(x, weight, stride, [(p, p) for p in padding], dilation, groups)
@@ -186,20 +223,32 @@ def _conv_value(input, weight, bias, stride, padding, dilation, transposed, outp
         w = weight.reshape((groups, cin // groups, cout_g) + ks)
         w = jnp.swapaxes(w, 1, 2).reshape((groups * cout_g, cin // groups) + ks)
         w = jnp.flip(w, axis=tuple(range(2, 2 + k)))
-        pads = [(dilation[i] * (ks[i] - 1) - padding[i], dilation[i] * (ks[i] - 1) - padding[i] + output_padding[i])
-                for i in range(k)]
+        pads = [
+            (
+                dilation[i] * (ks[i] - 1) - padding[i],
+                dilation[i] * (ks[i] - 1) - padding[i] + output_padding[i],
+            )
+            for i in range(k)
+        ]
         out = conv_nd(x, w, (1,) * k, pads, dilation, groups, lhs_dilation=tuple(stride))
     if bias is not None:
         out = out + bias.reshape((1, -1) + (1,) * k).astype(out.dtype)
     return out.astype(input.dtype)
 
 
-@op("convolution(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, "
+@op(
+    "convolution(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, "
     "bool transposed, int[] output_padding, int groups) -> Tensor",
-    promote="none", check=_check_convolution, saves=("input", "weight"), out=False)
+    promote="none",
+    check=_check_convolution,
+    saves=("input", "weight"),
+    out=False,
+)
 def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
     """torch.convolution: the N-d (transposed) convolution every conv front end reaches."""
-    return _conv_value(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups)
+    return _conv_value(
+        input, weight, bias, stride, padding, dilation, transposed, output_padding, groups
+    )
 
 
 def _conv_op():
@@ -209,7 +258,9 @@ def _conv_op():
 def _batchify(input, k, name):
     """ATen's ``batchify``: an unbatched input gets a batch dim of 1 (and loses it again)."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     d = input.dim()
     if d not in (k + 1, k + 2):
         raise RuntimeError(
@@ -231,9 +282,23 @@ def _conv_front(name, k, input, weight, bias, stride, padding, dilation, groups)
         else:
             raise RuntimeError(f"Invalid padding string: '{padding}'")
     if not isinstance(weight, Tensor):
-        raise TypeError(f"{name}(): argument 'weight' (position 2) must be Tensor, not {type(weight).__name__}")
-    out = R.call(_conv_op(), (x, weight, bias, expand_param(stride, "stride", k), expand_param(padding, "padding", k),
-                              expand_param(dilation, "dilation", k), False, (0,) * k, groups))
+        raise TypeError(
+            f"{name}(): argument 'weight' (position 2) must be Tensor, not {type(weight).__name__}"
+        )
+    out = R.call(
+        _conv_op(),
+        (
+            x,
+            weight,
+            bias,
+            expand_param(stride, "stride", k),
+            expand_param(padding, "padding", k),
+            expand_param(dilation, "dilation", k),
+            False,
+            (0,) * k,
+            groups,
+        ),
+    )
     return out if batched else api.squeeze(out, 0)
 
 
@@ -255,7 +320,10 @@ def _same_padding(x, weight, k, stride, dilation):
     if any(extra):
         warnings.warn(
             "Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of the "
-            "input be created", UserWarning, stacklevel=4)
+            "input be created",
+            UserWarning,
+            stacklevel=4,
+        )
         pad = []
         for i in reversed(range(k)):
             pad += [0, extra[i]]
@@ -266,12 +334,17 @@ def _same_padding(x, weight, k, stride, dilation):
 def _make_conv(k):
     name = f"conv{k}d"
 
-    @composite(f"{name}(Tensor input, Tensor weight, Tensor? bias=None, int[{k}] stride=1, Any padding=0, "
-               f"int[{k}] dilation=1, int groups=1) -> Tensor", out=False)
+    @composite(
+        f"{name}(Tensor input, Tensor weight, Tensor? bias=None, int[{k}] stride=1, Any padding=0, "
+        f"int[{k}] dilation=1, int groups=1) -> Tensor",
+        out=False,
+    )
     def conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         return _conv_front(name, k, input, weight, bias, stride, padding, dilation, groups)
 
-    conv.__doc__ = f"torch.{name} / torch.nn.functional.{name} (int, tuple, 'same' or 'valid' padding)."
+    conv.__doc__ = (
+        f"torch.{name} / torch.nn.functional.{name} (int, tuple, 'same' or 'valid' padding)."
+    )
     register_function(name, conv, NF)
     return conv
 
@@ -284,20 +357,38 @@ conv3d = _make_conv(3)
 def _make_conv_transpose(k):
     name = f"conv_transpose{k}d"
 
-    @composite(f"{name}(Tensor input, Tensor weight, Tensor? bias=None, int[{k}] stride=1, int[{k}] padding=0, "
-               f"int[{k}] output_padding=0, int groups=1, int[{k}] dilation=1) -> Tensor", out=False)
-    def conv_transpose(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    @composite(
+        f"{name}(Tensor input, Tensor weight, Tensor? bias=None, int[{k}] stride=1, int[{k}] padding=0, "
+        f"int[{k}] output_padding=0, int groups=1, int[{k}] dilation=1) -> Tensor",
+        out=False,
+    )
+    def conv_transpose(
+        input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+    ):
         from . import api
 
         if isinstance(padding, str):
             raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
         x, batched = _batchify(input, k, name)
-        out = R.call(_conv_op(), (x, weight, bias, expand_param(stride, "stride", k),
-                                  expand_param(padding, "padding", k), expand_param(dilation, "dilation", k), True,
-                                  expand_param(output_padding, "output_padding", k), groups))
+        out = R.call(
+            _conv_op(),
+            (
+                x,
+                weight,
+                bias,
+                expand_param(stride, "stride", k),
+                expand_param(padding, "padding", k),
+                expand_param(dilation, "dilation", k),
+                True,
+                expand_param(output_padding, "output_padding", k),
+                groups,
+            ),
+        )
         return out if batched else api.squeeze(out, 0)
 
-    conv_transpose.__doc__ = f"torch.{name} / torch.nn.functional.{name} (output_padding, groups, dilation)."
+    conv_transpose.__doc__ = (
+        f"torch.{name} / torch.nn.functional.{name} (output_padding, groups, dilation)."
+    )
     register_function(name, conv_transpose, NF)
     return conv_transpose
 

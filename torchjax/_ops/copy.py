@@ -18,11 +18,10 @@ from .. import _device as Dev
 from .. import _dtype as D
 from .. import _storage as S
 from .._memory_format import preserve_format, strides_for
-from .._size import Size
 from .._tensor import Tensor, make_view, wrap
 from ..autograd import grad_mode
 from . import _registry as R
-from ._registry import composite, op, register_function, register_method, view_op
+from ._registry import op, register_function, register_method, view_op
 
 
 def convert(x, dt):
@@ -88,7 +87,13 @@ def _clone_strides(t, memory_format):
     return _like_strides(t, memory_format)
 
 
-@op("_clone(Tensor input) -> Tensor", function=False, promote="none", saves=(), grad="CloneBackward0")
+@op(
+    "_clone(Tensor input) -> Tensor",
+    function=False,
+    promote="none",
+    saves=(),
+    grad="CloneBackward0",
+)
 def _clone_value(input):
     # jax arrays are immutable: the copy can share the buffer
     return input
@@ -100,7 +105,9 @@ _CLONE_OP = R.OPS["_clone"]
 def clone(input, *, memory_format=None):
     """torch.clone: a copy with its own storage (dense inputs keep their strides)."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"clone(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"clone(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     out = R.call(_CLONE_OP, (input,))
     return relayout(out, _clone_strides(input, memory_format))
 
@@ -117,7 +124,9 @@ def contiguous(self, memory_format=None):
 
 
 register_function("clone", clone)
-register_method("clone", lambda self, *, memory_format=None: clone(self, memory_format=memory_format))
+register_method(
+    "clone", lambda self, *, memory_format=None: clone(self, memory_format=memory_format)
+)
 register_method("contiguous", contiguous)
 
 
@@ -127,8 +136,12 @@ def _unsafe_view_meta(t, size):
     return _view_meta(t, size)
 
 
-@view_op("_unsafe_view(Tensor self, int[] size) -> Tensor", function=False, meta=_unsafe_view_meta,
-         grad="UnsafeViewBackward0")
+@view_op(
+    "_unsafe_view(Tensor self, int[] size) -> Tensor",
+    function=False,
+    meta=_unsafe_view_meta,
+    grad="UnsafeViewBackward0",
+)
 def _unsafe_view_value(x, size):
     from .views import infer_size
 
@@ -148,8 +161,14 @@ def _unsafe_view(t, size):
 # ------------------------------------------------------------------ copy_ / fill_ / zero_
 
 
-@op("copy(Tensor self, Tensor|Scalar src, bool non_blocking=False) -> Tensor", function=False, inplace=True,
-    promote="none", saves=(), grad="CopyBackwards")
+@op(
+    "copy(Tensor self, Tensor|Scalar src, bool non_blocking=False) -> Tensor",
+    function=False,
+    inplace=True,
+    promote="none",
+    saves=(),
+    grad="CopyBackwards",
+)
 def _copy(self, src, non_blocking=False):
     shape = broadcast_shapes2(self.shape, src.shape)
     return jnp.broadcast_to(convert(src, self.dtype), shape)
@@ -170,8 +189,15 @@ def copy_(self, src, non_blocking=False):
 R.override_method("copy_", copy_)
 
 
-@op("fill(Tensor self, Tensor|Scalar value) -> Tensor", function=False, inplace=True, promote="none", saves=(),
-    grad="FillBackward2", check=lambda self, value: _check_fill(value))
+@op(
+    "fill(Tensor self, Tensor|Scalar value) -> Tensor",
+    function=False,
+    inplace=True,
+    promote="none",
+    saves=(),
+    grad="FillBackward2",
+    check=lambda self, value: _check_fill(value),
+)
 def _fill(self, value):
     return jnp.full(self.shape, convert(value, self.dtype), self.dtype)
 
@@ -183,7 +209,14 @@ def _check_fill(value):
         )
 
 
-@op("zero(Tensor self) -> Tensor", function=False, inplace=True, promote="none", saves=(), grad="ZeroBackward0")
+@op(
+    "zero(Tensor self) -> Tensor",
+    function=False,
+    inplace=True,
+    promote="none",
+    saves=(),
+    grad="ZeroBackward0",
+)
 def _zero(self):
     return jnp.zeros(self.shape, self.dtype)
 
@@ -215,8 +248,13 @@ def _warn_complex():
     )
 
 
-@op("_to_copy(Tensor self, ScalarType dtype) -> Tensor", function=False, promote="none", saves=(),
-    grad="ToCopyBackward0")
+@op(
+    "_to_copy(Tensor self, ScalarType dtype) -> Tensor",
+    function=False,
+    promote="none",
+    saves=(),
+    grad="ToCopyBackward0",
+)
 def _to_copy(self, dtype):
     return convert(self, dtype._np)
 
@@ -267,7 +305,10 @@ def _parse_to(args, kwargs):
         device, dtype = other.device, other.dtype
     elif rest and isinstance(rest[0], D.dtype):
         dtype = rest.pop(0)
-    elif rest and (isinstance(rest[0], (str, Dev.device)) or (isinstance(rest[0], builtins.int) and not isinstance(rest[0], builtins.bool))):
+    elif rest and (
+        isinstance(rest[0], (str, Dev.device))
+        or (isinstance(rest[0], builtins.int) and not isinstance(rest[0], builtins.bool))
+    ):
         device = Dev.canonical(rest.pop(0))
         if rest and isinstance(rest[0], D.dtype):
             dtype = rest.pop(0)
@@ -290,9 +331,17 @@ def to(self, *args, **kwargs):
     if device is not None:
         Dev.to_jax(device)  # raises torch's error for an absent device
     same_dtype = dtype is None or dtype is self._dtype
-    same_dev = device is None or device == self.device or (device.index is None and device.type == self.device.type)
+    same_dev = (
+        device is None
+        or device == self.device
+        or (device.index is None and device.type == self.device.type)
+    )
     if same_dtype and same_dev and not copy:
-        if memory_format is not None and memory_format is not preserve_format and not self.is_contiguous(memory_format):
+        if (
+            memory_format is not None
+            and memory_format is not preserve_format
+            and not self.is_contiguous(memory_format)
+        ):
             return contiguous(self, memory_format)
         return self
     t = self
@@ -324,9 +373,18 @@ def _cast_method(name, dtype):
 
 
 for _name, _dt in (
-    ("float", D.float32), ("double", D.float64), ("half", D.float16), ("bfloat16", D.bfloat16),
-    ("int", D.int32), ("long", D.int64), ("short", D.int16), ("char", D.int8), ("byte", D.uint8),
-    ("bool", D.bool), ("cfloat", D.complex64), ("cdouble", D.complex128),
+    ("float", D.float32),
+    ("double", D.float64),
+    ("half", D.float16),
+    ("bfloat16", D.bfloat16),
+    ("int", D.int32),
+    ("long", D.int64),
+    ("short", D.int16),
+    ("char", D.int8),
+    ("byte", D.uint8),
+    ("bool", D.bool),
+    ("cfloat", D.complex64),
+    ("cdouble", D.complex128),
 ):
     _cast_method(_name, _dt)
 
@@ -373,7 +431,9 @@ def bitcast(self, dtype: D.dtype) -> Tensor:
 def _part_view(self, part: int) -> Tensor:
     real = self._dtype.to_real()
     st = self.stride()
-    return make_view(self, self._shape, tuple(s * 2 for s in st), self._offset * 2 + part, dtype=real)
+    return make_view(
+        self, self._shape, tuple(s * 2 for s in st), self._offset * 2 + part, dtype=real
+    )
 
 
 def real(input):
@@ -424,8 +484,13 @@ def view_as_real(input):
     if not input._dtype.is_complex:
         raise RuntimeError("view_as_real is only supported for complex tensors")
     st = input.stride()
-    v = make_view(input, input._shape + (2,), tuple(s * 2 for s in st) + (1,), input._offset * 2,
-                  dtype=input._dtype.to_real())
+    v = make_view(
+        input,
+        input._shape + (2,),
+        tuple(s * 2 for s in st) + (1,),
+        input._offset * 2,
+        dtype=input._dtype.to_real(),
+    )
     if grad_mode.state.enabled and input.requires_grad:
         from ..autograd import graph as G
 
@@ -463,7 +528,9 @@ def view_as_complex(input):
     if input._offset % 2:
         raise RuntimeError("Tensor must have a storage_offset divisible by 2")
     cdt = D.complex128 if input._dtype is D.float64 else D.complex64
-    v = make_view(input, input._shape[:-1], tuple(s // 2 for s in st[:-1]), input._offset // 2, dtype=cdt)
+    v = make_view(
+        input, input._shape[:-1], tuple(s // 2 for s in st[:-1]), input._offset // 2, dtype=cdt
+    )
     if grad_mode.state.enabled and input.requires_grad:
         from ..autograd import graph as G
 

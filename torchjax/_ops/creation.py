@@ -11,7 +11,6 @@ from __future__ import annotations
 import builtins
 import math
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -80,21 +79,53 @@ def _check_layout(layout):
         raise RuntimeError(f"torchjax supports only the strided layout, got {layout}")
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kw):
+def zeros(
+    *size,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+    **kw,
+):
     """torch.zeros."""
     shape = _sizes(size, kw.pop("size", None), "zeros")
     _check_layout(layout)
-    return _finish(_filled(shape, 0, dtype or _out_dtype(out), device or _out_dev(out)), requires_grad, out)
+    return _finish(
+        _filled(shape, 0, dtype or _out_dtype(out), device or _out_dev(out)), requires_grad, out
+    )
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kw):
+def ones(
+    *size,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+    **kw,
+):
     """torch.ones."""
     shape = _sizes(size, kw.pop("size", None), "ones")
     _check_layout(layout)
-    return _finish(_filled(shape, 1, dtype or _out_dtype(out), device or _out_dev(out)), requires_grad, out)
+    return _finish(
+        _filled(shape, 1, dtype or _out_dtype(out), device or _out_dev(out)), requires_grad, out
+    )
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None, **kw):
+def empty(
+    *size,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+    memory_format=None,
+    **kw,
+):
     """torch.empty (zero-filled: a jax buffer is always initialised)."""
     shape = _sizes(size, kw.pop("size", None), "empty")
     _check_layout(layout)
@@ -118,9 +149,21 @@ def _scalar_fill_dtype(v):
     return D.wrapped_scalar_dtype(v)
 
 
-def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def full(
+    size,
+    fill_value,
+    *,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+):
     """torch.full: the dtype is inferred from ``fill_value`` (bool, int64, default float/complex)."""
-    shape = parse_size((size,) if not isinstance(size, (tuple, list, Size)) else (tuple(size),), "full")
+    shape = parse_size(
+        (size,) if not isinstance(size, (tuple, list, Size)) else (tuple(size),), "full"
+    )
     _check_layout(layout)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
@@ -142,16 +185,29 @@ def _fill_cast(v, dt: D.dtype):
     return v
 
 
-_C_TYPE = {D.float64: "double", D.float32: "float", D.float16: "at::Half", D.bfloat16: "at::BFloat16",
-           D.int64: "int64_t", D.int32: "int32_t", D.int16: "int16_t", D.int8: "int8_t", D.uint8: "uint8_t",
-           D.bool: "bool"}
+_C_TYPE = {
+    D.float64: "double",
+    D.float32: "float",
+    D.float16: "at::Half",
+    D.bfloat16: "at::BFloat16",
+    D.int64: "int64_t",
+    D.int32: "int32_t",
+    D.int16: "int16_t",
+    D.int8: "int8_t",
+    D.uint8: "uint8_t",
+    D.bool: "bool",
+}
 
 
-def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def scalar_tensor(
+    s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+):
     """torch.scalar_tensor (default float dtype whatever the scalar)."""
     if isinstance(s, Tensor):
         s = s.item()
-    dt = dtype or (D.default_complex() if isinstance(s, builtins.complex) else D.get_default_dtype())
+    dt = dtype or (
+        D.default_complex() if isinstance(s, builtins.complex) else D.get_default_dtype()
+    )
     return _finish(_filled((), _fill_cast(s, dt), dt, device), requires_grad)
 
 
@@ -190,9 +246,21 @@ def strided_new(value, shape, stride) -> Tensor:
 
 
 def _like(name, fill):
-    def f(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None, pin_memory=False, **extra):
+    def f(
+        input,
+        *,
+        dtype=None,
+        layout=None,
+        device=None,
+        requires_grad=False,
+        memory_format=None,
+        pin_memory=False,
+        **extra,
+    ):
         if not isinstance(input, Tensor):
-            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+            )
         dt = dtype or input.dtype
         dev = device or input.device
         value = fill(input, dt, dev, **extra)
@@ -205,7 +273,9 @@ def _like(name, fill):
 
 
 def _fill_like(v):
-    return lambda t, dt, dev: jnp.full(t._shape, _fill_cast(v, dt), dtype=dt._np, device=_jax_device(dev))
+    return lambda t, dt, dev: jnp.full(
+        t._shape, _fill_cast(v, dt), dtype=dt._np, device=_jax_device(dev)
+    )
 
 
 zeros_like = _like("zeros_like", _fill_like(0))
@@ -222,20 +292,37 @@ def _full_like_fill(t, dt, dev, fill_value=None):
 _full_like_impl = _like("full_like", _full_like_fill)
 
 
-def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None, pin_memory=False):
+def full_like(
+    input,
+    fill_value,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+    pin_memory=False,
+):
     """torch.full_like."""
-    return _full_like_impl(input, dtype=dtype, layout=layout, device=device, requires_grad=requires_grad,
-                           memory_format=memory_format, fill_value=fill_value)
+    return _full_like_impl(
+        input,
+        dtype=dtype,
+        layout=layout,
+        device=device,
+        requires_grad=requires_grad,
+        memory_format=memory_format,
+        fill_value=fill_value,
+    )
 
 
-def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def empty_strided(
+    size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+):
     """torch.empty_strided: a zero-filled storage just large enough for the layout."""
     size = parse_size((tuple(size),), "empty_strided")
     stride = tuple(builtins.int(s) for s in stride)
     if len(size) != len(stride):
-        raise RuntimeError(
-            f"mismatch in length of strides and shape"
-        )
+        raise RuntimeError("mismatch in length of strides and shape")
     dt = dtype or D.get_default_dtype()
     n = 1 + sum((s - 1) * st for s, st in zip(size, stride)) if all(size) else 0
     base = _filled((n,), 0, dt, device)
@@ -245,8 +332,16 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     return _finish(base, requires_grad)
 
 
-def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False,
-                   pin_memory=False):
+def empty_permuted(
+    size,
+    physical_layout,
+    *,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+):
     """torch.empty_permuted: a dense tensor of ``size`` whose dims are laid out in memory in the
     order ``physical_layout`` (outermost first); ATen's empty_permuted checks and messages."""
     size = parse_size((tuple(size),), "empty_permuted")
@@ -272,7 +367,9 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
     for d in reversed(physical_layout):
         stride[d] = acc
         acc *= max(size[d], 1)
-    return empty_strided(size, stride, dtype=dtype, layout=layout, device=device, requires_grad=requires_grad)
+    return empty_strided(
+        size, stride, dtype=dtype, layout=layout, device=device, requires_grad=requires_grad
+    )
 
 
 # ------------------------------------------------------------------ ranges
@@ -284,14 +381,29 @@ def _num(x):
     return x
 
 
-def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def arange(
+    start=0,
+    end=None,
+    step=1,
+    *,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+):
     """torch.arange: int64 unless a bound or the step is a float; values start + i*step."""
     if end is None:
         start, end = 0, start
     start, end, step = _num(start), _num(end), _num(step)
     for v in (start, end, step):
-        if not isinstance(v, (builtins.int, builtins.float, np.number)) or isinstance(v, builtins.complex):
-            raise TypeError(f"arange() received an invalid combination of arguments - got ({type(v).__name__})")
+        if not isinstance(v, (builtins.int, builtins.float, np.number)) or isinstance(
+            v, builtins.complex
+        ):
+            raise TypeError(
+                f"arange() received an invalid combination of arguments - got ({type(v).__name__})"
+            )
     if dtype is None:
         if out is not None:
             dtype = out.dtype
@@ -305,7 +417,9 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if not (step > 0 or step < 0):
         raise RuntimeError("step must be nonzero")
     if not (math.isfinite(start) and math.isfinite(end)):
-        raise RuntimeError(f"unsupported range: {_range_bound_str(start)} -> {_range_bound_str(end)}")
+        raise RuntimeError(
+            f"unsupported range: {_range_bound_str(start)} -> {_range_bound_str(end)}"
+        )
     if (step > 0 and start > end) or (step < 0 and start < end):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     size_d = (builtins.float(end) - builtins.float(start)) / builtins.float(step)
@@ -354,7 +468,17 @@ def _range_cast(host, dtype):
     return host.astype(dtype._np)
 
 
-def range_(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def range_(
+    start=0,
+    end=None,
+    step=1,
+    *,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+):
     """torch.range (deprecated): inclusive of ``end``, default float dtype."""
     import warnings
 
@@ -367,7 +491,12 @@ def range_(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if end is None:
         start, end = 0, start
     dtype = dtype or D.get_default_dtype()
-    n = builtins.int(math.floor((builtins.float(end) - builtins.float(start)) / builtins.float(step))) + 1
+    n = (
+        builtins.int(
+            math.floor((builtins.float(end) - builtins.float(start)) / builtins.float(step))
+        )
+        + 1
+    )
     host = np.float64(start) + np.arange(max(n, 0), dtype=np.float64) * np.float64(step)
     return _finish(from_host(_range_cast(host, dtype), dtype, device), requires_grad, out)
 
@@ -414,7 +543,9 @@ def _linspace_host(start, end, steps, dtype: D.dtype):
         step = (e - s) / (steps - 1)
         i = np.arange(steps)
         half = steps // 2
-        return np.concatenate([s + step * i[:half], e - step * (steps - i[half:] - 1)]).astype(dtype._np)
+        return np.concatenate([s + step * i[:half], e - step * (steps - i[half:] - 1)]).astype(
+            dtype._np
+        )
     i = np.arange(steps)
     half = steps // 2
     if dtype in (D.float16, D.bfloat16):
@@ -445,7 +576,11 @@ def _linspace_host(start, end, steps, dtype: D.dtype):
         return np.asarray([s]).astype(dtype._np)
     k = i.astype(np.float64)
     lo = _fma64(np.full(half, np.float64(step)), k[:half], np.full(half, np.float64(s)))
-    hi = _fma64(np.full(steps - half, -np.float64(step)), steps - k[half:] - 1, np.full(steps - half, np.float64(e)))
+    hi = _fma64(
+        np.full(steps - half, -np.float64(step)),
+        steps - k[half:] - 1,
+        np.full(steps - half, np.float64(e)),
+    )
     res = np.concatenate([lo, hi])
     if dtype._cat == D._INT:
         return np.trunc(res).astype(dtype._np)
@@ -467,6 +602,7 @@ def _range_dtype(dtype, out, *vals):
 def _space_args(name, start, end, steps, base=None):
     """torch's argument parsing for linspace/logspace: start/end are Numbers or 0-dim Tensors,
     steps an int (a bool or float is no overload: TypeError), base a float."""
+
     def tn(v):
         return "Tensor" if isinstance(v, Tensor) else type(v).__name__
 
@@ -474,30 +610,59 @@ def _space_args(name, start, end, steps, base=None):
         return isinstance(v, (builtins.int, builtins.float, builtins.complex, np.number, Tensor))
 
     def is_int(v):
-        return (isinstance(v, (builtins.int, np.integer)) and not isinstance(v, (builtins.bool, np.bool_))) or (
-            isinstance(v, Tensor) and v.dim() == 0 and not v.dtype.is_floating_point and not v.dtype.is_complex
-            and v.dtype is not D.bool)
+        return (
+            isinstance(v, (builtins.int, np.integer))
+            and not isinstance(v, (builtins.bool, np.bool_))
+        ) or (
+            isinstance(v, Tensor)
+            and v.dim() == 0
+            and not v.dtype.is_floating_point
+            and not v.dtype.is_complex
+            and v.dtype is not D.bool
+        )
 
     given = (start, end, steps) if base is None or base == 10.0 else (start, end, steps, base)
     base_ok = base is None or isinstance(base, (builtins.int, builtins.float, np.number, Tensor))
     if not (is_num(start) and is_num(end) and is_int(steps) and base_ok):
         b = " float base = 10.0," if name == "logspace" else ""
-        tail = (f" int steps,{b} *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
-                "torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n")
+        tail = (
+            f" int steps,{b} *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+            "torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+        )
         raise TypeError(
             f"{name}() received an invalid combination of arguments - got ({', '.join(tn(v) for v in given)}), "
             "but expected one of:\n"
-            + "".join(f" * ({a} start, {e} end,{tail}" for a, e in (("Tensor", "Tensor"), ("Number", "Tensor"),
-                                                                     ("Tensor", "Number"), ("Number", "Number")))
+            + "".join(
+                f" * ({a} start, {e} end,{tail}"
+                for a, e in (
+                    ("Tensor", "Tensor"),
+                    ("Number", "Tensor"),
+                    ("Tensor", "Number"),
+                    ("Number", "Number"),
+                )
+            )
         )
     for what, v in (("start", start), ("end", end)):
         if isinstance(v, Tensor) and v.dim() != 0:
-            raise RuntimeError(f"{name} only supports 0-dimensional start and end tensors, but got {what} with "
-                               f"{v.dim()} dimension(s).")
+            raise RuntimeError(
+                f"{name} only supports 0-dimensional start and end tensors, but got {what} with "
+                f"{v.dim()} dimension(s)."
+            )
     return _num(start), _num(end), _num(steps)
 
 
-def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def linspace(
+    start,
+    end,
+    steps,
+    *,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+):
     """torch.linspace."""
     start, end, steps = _space_args("linspace", start, end, steps)
     if steps < 0:
@@ -506,7 +671,19 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return _finish(from_host(_linspace_host(start, end, steps, dt), dt, device), requires_grad, out)
 
 
-def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def logspace(
+    start,
+    end,
+    steps,
+    base=10.0,
+    *,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+):
     """torch.logspace: base ** linspace(start, end, steps)."""
     start, end, steps = _space_args("logspace", start, end, steps, base)
     base = _num(base)
@@ -516,14 +693,29 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     ct = np.float64 if dt._cat in (D._INT, D._BOOL) or dt is D.float64 else np.float32
     if dt.is_complex:
         ct = np.complex128
-    exps = _linspace_host(start, end, steps, D.float64 if ct is np.float64 else (D.complex128 if dt.is_complex else D.float32))
+    exps = _linspace_host(
+        start,
+        end,
+        steps,
+        D.float64 if ct is np.float64 else (D.complex128 if dt.is_complex else D.float32),
+    )
     host = np.power(np.asarray(base).astype(ct), exps.astype(ct))
     if dt._cat == D._INT:
         host = np.trunc(host)
     return _finish(from_host(host.astype(dt._np), dt, device), requires_grad, out)
 
 
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def eye(
+    n,
+    m=None,
+    *,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+):
     """torch.eye."""
     n = _num(n)
     m = n if m is None else _num(m)
@@ -543,7 +735,9 @@ def _new_kw(self, dtype, device):
     return dtype or self.dtype, device or self.device
 
 
-def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+def new_tensor(
+    self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False
+):
     """Tensor.new_tensor: like torch.tensor, defaulting to self's dtype and device."""
     from .._creation import tensor as _tensor
 
@@ -563,7 +757,16 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layo
 
 
 def _new_filled(fill_name):
-    def f(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, **kw):
+    def f(
+        self,
+        *size,
+        dtype=None,
+        device=None,
+        requires_grad=False,
+        layout=None,
+        pin_memory=False,
+        **kw,
+    ):
         shape = _sizes(size, kw.pop("size", None), fill_name)
         dt, dev = _new_kw(self, dtype, device)
         v = 1 if fill_name == "new_ones" else 0
@@ -574,20 +777,55 @@ def _new_filled(fill_name):
     return f
 
 
-def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+def new_full(
+    self,
+    size,
+    fill_value,
+    *,
+    dtype=None,
+    device=None,
+    requires_grad=False,
+    layout=None,
+    pin_memory=False,
+):
     """Tensor.new_full."""
     dt, dev = _new_kw(self, dtype, device)
     shape = parse_size((tuple(size) if isinstance(size, (list, tuple)) else (size,),), "new_full")
     return _finish(_filled(shape, _fill_cast(_num(fill_value), dt), dt, dev), requires_grad)
 
 
-def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+def new_empty_strided(
+    self,
+    size,
+    stride,
+    *,
+    dtype=None,
+    device=None,
+    requires_grad=False,
+    layout=None,
+    pin_memory=False,
+):
     dt, dev = _new_kw(self, dtype, device)
     return empty_strided(size, stride, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
-for _f in (zeros, ones, empty, full, scalar_tensor, zeros_like, ones_like, empty_like, full_like, empty_permuted,
-           empty_strided, arange, linspace, logspace, eye):
+for _f in (
+    zeros,
+    ones,
+    empty,
+    full,
+    scalar_tensor,
+    zeros_like,
+    ones_like,
+    empty_like,
+    full_like,
+    empty_permuted,
+    empty_strided,
+    arange,
+    linspace,
+    logspace,
+    eye,
+):
     register_function(_f.__name__, _f)
 register_function("range", range_)
 register_method("new_tensor", new_tensor)

@@ -34,8 +34,13 @@ from .reduction import (
 # ------------------------------------------------------------------ scans
 
 
-@op("cumsum(Tensor input, int dim, *, ScalarType? dtype=None) -> Tensor", method=True, inplace=True,
-    promote="none", saves=())
+@op(
+    "cumsum(Tensor input, int dim, *, ScalarType? dtype=None) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    saves=(),
+)
 def cumsum(input, dim, dtype=None):
     d = wrap_dim(dim, input.ndim)
     x = input.astype(acc_dtype(input, dtype))
@@ -86,8 +91,15 @@ def _cumprod_bwd(d, res, g):
     between = mask1 & ~first
     prev = jnp.take_along_axis(oc, jnp.maximum(fzi - 1, 0), axis=d)
     prev = jnp.where(fzi == 0, jnp.ones((), prev.dtype), prev)
-    val = jnp.sum(_cum(jnp.cumprod, jnp.where(between, xc, jnp.ones((), xc.dtype)), d) * jnp.where(cz != 1, zero, g),
-                  axis=d, keepdims=True) * prev
+    val = (
+        jnp.sum(
+            _cum(jnp.cumprod, jnp.where(between, xc, jnp.ones((), xc.dtype)), d)
+            * jnp.where(cz != 1, zero, g),
+            axis=d,
+            keepdims=True,
+        )
+        * prev
+    )
     out_g = part0 + jnp.where(first, val, zero)
     return (jnp.conj(out_g),)
 
@@ -95,8 +107,12 @@ def _cumprod_bwd(d, res, g):
 _cumprod.defvjp(_cumprod_fwd, _cumprod_bwd)
 
 
-@op("cumprod(Tensor input, int dim, *, ScalarType? dtype=None) -> Tensor", method=True, inplace=True,
-    promote="none")
+@op(
+    "cumprod(Tensor input, int dim, *, ScalarType? dtype=None) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+)
 def cumprod(input, dim, dtype=None):
     d = wrap_dim(dim, input.ndim)
     x = input.astype(acc_dtype(input, dtype))
@@ -129,10 +145,14 @@ def _cum_choose(x, d, kind):
 
 
 def _cum_kernel(kind):
-    @op(f"cum{kind}(Tensor input, int dim) -> (Tensor values, Tensor indices)", method=True, promote="none")
+    @op(
+        f"cum{kind}(Tensor input, int dim) -> (Tensor values, Tensor indices)",
+        method=True,
+        promote="none",
+    )
     def f(input, dim):
         if is_complex(input):
-            raise NotImplementedError(f'"cum{kind}_cpu" not implemented for \'{_dtname(input)}\'')
+            raise NotImplementedError(f"\"cum{kind}_cpu\" not implemented for '{_dtname(input)}'")
         if input.size == 0:  # torch returns before checking dim
             return input, jnp.zeros(input.shape, np.int64)
         d = wrap_dim(dim, input.ndim)
@@ -211,7 +231,9 @@ _lcse.defvjp(_lcse_fwd, _lcse_bwd)
 @op("logcumsumexp(Tensor input, int dim) -> Tensor", method=True, promote="none")
 def logcumsumexp(input, dim):
     if not (is_float(input) or is_complex(input)):
-        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{_dtname(input)}\'')
+        raise NotImplementedError(
+            f"\"logcumsumexp_out_cpu\" not implemented for '{_dtname(input)}'"
+        )
     d = wrap_dim(dim, input.ndim)
     return _lcse(input, d)
 
@@ -237,7 +259,9 @@ def _cum_inplace(name):
 def _cum_out(inp, out, args, kwargs):
     for o, d in zip(_outs(out), (inp.dtype, D.int64)):
         if o.dtype is not d:
-            raise RuntimeError(f"expected scalar_type {d._scalar_name} but found {o.dtype._scalar_name}")
+            raise RuntimeError(
+                f"expected scalar_type {d._scalar_name} but found {o.dtype._scalar_name}"
+            )
 
 
 wrap_out_dtype("cumsum")

@@ -57,16 +57,24 @@ def _check_cdist(x1, x2, p=2.0, compute_mode=None):
         raise RuntimeError(f"cdist only supports floating-point dtypes, X2 got: {sname(x2.dtype)}")
     if not p >= 0:
         raise RuntimeError("cdist only supports non-negative p values")
-    if compute_mode not in (None, "use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
-                            "donot_use_mm_for_euclid_dist"):
+    if compute_mode not in (
+        None,
+        "use_mm_for_euclid_dist_if_necessary",
+        "use_mm_for_euclid_dist",
+        "donot_use_mm_for_euclid_dist",
+    ):
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     err = R.broadcast_error(list(x1.shape[:-2]), list(x2.shape[:-2]))
     if err is not None:
         raise err
 
 
-@op("cdist(Tensor x1, Tensor x2, float p=2., str? compute_mode=None) -> Tensor", promote="none",
-    check=_check_cdist, out=False)
+@op(
+    "cdist(Tensor x1, Tensor x2, float p=2., str? compute_mode=None) -> Tensor",
+    promote="none",
+    check=_check_cdist,
+    out=False,
+)
 def cdist(x1, x2, p, compute_mode):
     p = float(p)
     batch = jnp.broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
@@ -107,7 +115,11 @@ def _check_cov(input, correction=1, fweights=None, aweights=None):
                 "cov(): expected fweights to have one or fewer dimensions but got fweights with "
                 f"{fweights.dim()} dimensions"
             )
-        if fweights.dtype.is_floating_point or fweights.dtype.is_complex or fweights.dtype is D.bool:
+        if (
+            fweights.dtype.is_floating_point
+            or fweights.dtype.is_complex
+            or fweights.dtype is D.bool
+        ):
             raise RuntimeError(
                 f"cov(): expected fweights to have integral dtype but got fweights with {sname(fweights.dtype)} dtype"
             )
@@ -182,8 +194,15 @@ def _cov_impl(x, correction, fw, aw):
         xw = xw.astype(np.int64)
     avg = _binop("/", jnp.sum(xw, axis=1), w_sum)
     if w is not None and aw is not None and correction != 0:
-        norm = _binop("-", w_sum, _binop("/", _binop("*", jnp.asarray(correction, np.int64),
-                                                     jnp.sum(_binop("*", w, aw))), w_sum))
+        norm = _binop(
+            "-",
+            w_sum,
+            _binop(
+                "/",
+                _binop("*", jnp.asarray(correction, np.int64), jnp.sum(_binop("*", w, aw))),
+                w_sum,
+            ),
+        )
     else:
         norm = _binop("-", w_sum, jnp.asarray(correction, np.int64))
     norm = jnp.where(norm <= 0, jnp.zeros_like(norm), norm)
@@ -194,8 +213,14 @@ def _cov_impl(x, correction, fw, aw):
     return jnp.squeeze(_binop("/", c, norm))
 
 
-@op("cov(Tensor input, *, int correction=1, Tensor? fweights=None, Tensor? aweights=None) -> Tensor",
-    method=True, promote="none", check=_check_cov, out=False, grad="SqueezeBackward0")
+@op(
+    "cov(Tensor input, *, int correction=1, Tensor? fweights=None, Tensor? aweights=None) -> Tensor",
+    method=True,
+    promote="none",
+    check=_check_cov,
+    out=False,
+    grad="SqueezeBackward0",
+)
 def cov(input, correction, fweights, aweights):
     return _cov_impl(input, correction, fweights, aweights)
 
@@ -207,8 +232,14 @@ def _check_corrcoef(input):
         )
 
 
-@op("corrcoef(Tensor input) -> Tensor", method=True, promote="none", check=_check_corrcoef, out=False,
-    grad="ClampBackward1")
+@op(
+    "corrcoef(Tensor input) -> Tensor",
+    method=True,
+    promote="none",
+    check=_check_corrcoef,
+    out=False,
+    grad="ClampBackward1",
+)
 def corrcoef(input):
     c = _cov_impl(input, 1, None, None)
     if c.ndim == 0:

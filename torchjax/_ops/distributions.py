@@ -67,11 +67,20 @@ def bernoulli_(self, p=0.5, *, generator=None):
     if isinstance(p, Tensor):
         if not (p.dtype.is_floating_point):
             raise _not_implemented("bernoulli_tensor_cpu_p_", p.dtype)
-        pb = p.detach().expand(tuple(self._shape)) if tuple(p._shape) != tuple(self._shape) else p.detach()
+        pb = (
+            p.detach().expand(tuple(self._shape))
+            if tuple(p._shape) != tuple(self._shape)
+            else p.detach()
+        )
         if _traced(g, self) or _is_tracer(pb._storage._array):
             key = g._jax_key()
             pv = pb._v()
-            v = jax.random.uniform(key, pv.shape, jnp.float64 if pv.dtype == jnp.float64 else jnp.float32) < pv
+            v = (
+                jax.random.uniform(
+                    key, pv.shape, jnp.float64 if pv.dtype == jnp.float64 else jnp.float32
+                )
+                < pv
+            )
             self._write(v.astype(self._dtype._np))
             return self
         pv = np.asarray(pb.numpy())
@@ -80,15 +89,21 @@ def bernoulli_(self, p=0.5, *, generator=None):
             pv = pv.transpose(order)
         pv = np.ascontiguousarray(pv).reshape(-1)
         if pv.size and (np.nanmin(pv) < 0 or np.nanmax(pv) > 1 or np.isnan(pv).any()):
-            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)")
+            raise RuntimeError(
+                "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)"
+            )
         if pv.size == 0:
             return self
         return _place(self, _bernoulli_tensor_host(g, pv))
     p = float(_num(p))
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(p)}")
-    return _fill(self, g, lambda n: g._f53(n) < p,
-                 lambda key, shape, npdt: jax.random.uniform(key, shape, jnp.float64) < p)
+    return _fill(
+        self,
+        g,
+        lambda n: g._f53(n) < p,
+        lambda key, shape, npdt: jax.random.uniform(key, shape, jnp.float64) < p,
+    )
 
 
 def bernoulli(input, *args, generator=None, out=None, **kw):
@@ -96,7 +111,9 @@ def bernoulli(input, *args, generator=None, out=None, **kw):
     p = kw.pop("p", args[0] if args else None)
     _reject_kw("bernoulli", kw)
     if not isinstance(input, Tensor):
-        raise TypeError(f"bernoulli(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"bernoulli(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     if p is None and not input.dtype.is_floating_point:
         raise _not_implemented("bernoulli_tensor_cpu_p_", input.dtype)
     base = from_host(np.zeros(tuple(input._shape), input.dtype._np), input.dtype, input.device)
@@ -111,8 +128,15 @@ def bernoulli(input, *args, generator=None, out=None, **kw):
     return t
 
 
-@op("_bernoulli_node(Tensor input, Tensor sample) -> Tensor", function=False, out=False, promote="none",
-    grad="BernoulliBackward0", saves=(), no_edge=("sample",))
+@op(
+    "_bernoulli_node(Tensor input, Tensor sample) -> Tensor",
+    function=False,
+    out=False,
+    promote="none",
+    grad="BernoulliBackward0",
+    saves=(),
+    no_edge=("sample",),
+)
 def _bernoulli_node(input, sample):
     """torch.bernoulli(p) records BernoulliBackward0, whose gradient for ``p`` is zero."""
     return sample + jnp.zeros_like(input)
@@ -129,8 +153,12 @@ def exponential_(self, lambd=1.0, *, generator=None):
     if not (lambd > 0.0):
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
     g = _gen(generator)
-    return _fill(self, g, lambda n: g._exponential(n, lambd),
-                 lambda key, shape, npdt: jax.random.exponential(key, shape, jnp.float64) / lambd)
+    return _fill(
+        self,
+        g,
+        lambda n: g._exponential(n, lambd),
+        lambda key, shape, npdt: jax.random.exponential(key, shape, jnp.float64) / lambd,
+    )
 
 
 def geometric_(self, p, *, generator=None):
@@ -148,8 +176,14 @@ def geometric_(self, p, *, generator=None):
         with np.errstate(divide="ignore"):
             return np.ceil(libm("log", g._f53(n)) / lq)
 
-    return _fill(self, g, host,
-                 lambda key, shape, npdt: jnp.ceil(jnp.log(jax.random.uniform(key, shape, jnp.float64)) / lq))
+    return _fill(
+        self,
+        g,
+        host,
+        lambda key, shape, npdt: jnp.ceil(
+            jnp.log(jax.random.uniform(key, shape, jnp.float64)) / lq
+        ),
+    )
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
@@ -160,8 +194,12 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     if not std > 0.0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
     g = _gen(generator)
-    return _fill(self, g, lambda n: libm("exp", g._normal_scalar(n, mean, std)),
-                 lambda key, shape, npdt: jnp.exp(jax.random.normal(key, shape, jnp.float64) * std + mean))
+    return _fill(
+        self,
+        g,
+        lambda n: libm("exp", g._normal_scalar(n, mean, std)),
+        lambda key, shape, npdt: jnp.exp(jax.random.normal(key, shape, jnp.float64) * std + mean),
+    )
 
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
@@ -172,15 +210,30 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     if not sigma > 0.0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
     g = _gen(generator)
-    return _fill(self, g, lambda n: fma64(sigma, libm("tan", math.pi * (g._f53(n) - 0.5)), median),
-                 lambda key, shape, npdt: median + sigma * jax.random.cauchy(key, shape, jnp.float64))
+    return _fill(
+        self,
+        g,
+        lambda n: fma64(sigma, libm("tan", math.pi * (g._f53(n) - 0.5)), median),
+        lambda key, shape, npdt: median + sigma * jax.random.cauchy(key, shape, jnp.float64),
+    )
 
 
 # ------------------------------------------------------------------ normal (functional overloads)
 
 
-def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
-           pin_memory=False, requires_grad=False):
+def normal(
+    mean,
+    std=None,
+    size=None,
+    *,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
+):
     """torch.normal: (Tensor, Tensor), (Tensor, float), (float, Tensor), (float, float, size)."""
     mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
     g = _gen(generator)
@@ -188,14 +241,22 @@ def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, l
         if std is None:
             std = 1.0
         if size is None:
-            raise TypeError("normal() received an invalid combination of arguments - size is required for float mean and std")
+            raise TypeError(
+                "normal() received an invalid combination of arguments - size is required for float mean and std"
+            )
         shape = _sizes((size,), None, "normal")
         dt = dtype or (out.dtype if out is not None else D.get_default_dtype())
         _require_float("normal_kernel_cpu", dt)
         mean_f, std_f = float(mean), float(std)
         _check_normal_std(std_f)
-        t = _new(shape, dt, device or (out.device if out is not None else None), g,
-                 lambda n: g._normal(n, dt._np, mean_f, std_f, True), _normal_jax(mean_f, std_f))
+        t = _new(
+            shape,
+            dt,
+            device or (out.device if out is not None else None),
+            g,
+            lambda n: g._normal(n, dt._np, mean_f, std_f, True),
+            _normal_jax(mean_f, std_f),
+        )
         return _finish(t, requires_grad, out)
     if std is None:
         std = 1.0
@@ -265,19 +326,25 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     """torch.multinomial: with replacement, binary search of u53 in the float CDF per row;
     without replacement (or one sample), argmax/topk of p / Exp(1) (torch's CPU algorithms)."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"multinomial(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"multinomial(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     n_sample = int(num_samples)
     if input.dim() not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if not input.dtype.is_floating_point:
-        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype._scalar_name}")
+        raise RuntimeError(
+            f"multinomial only supports floating-point dtypes for input, got: {input.dtype._scalar_name}"
+        )
     if out is not None and out.dtype is not D.int64:
         raise RuntimeError(f"multinomial expects Long tensor out, got: {out.dtype._scalar_name}")
     if n_sample <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     ncat = input.shape[-1]
     if not replacement and n_sample > ncat:
-        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        raise RuntimeError(
+            "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+        )
     if ncat > 2**24:
         raise RuntimeError("number of categories cannot exceed 2^24")
     g = _gen(generator)
@@ -314,13 +381,19 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
             for i in range(rows):
                 row = pv[i].astype(acc)
                 if (row < 0).any():
-                    raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+                    raise RuntimeError(
+                        "invalid multinomial distribution (encountering probability entry < 0)"
+                    )
                 if not np.all(np.isfinite(row)):
-                    raise RuntimeError("invalid multinomial distribution (encountering probability entry = infinity or NaN)")
+                    raise RuntimeError(
+                        "invalid multinomial distribution (encountering probability entry = infinity or NaN)"
+                    )
                 cum = np.cumsum(row, dtype=acc)
                 total = cum[-1]
                 if not total > 0:
-                    raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+                    raise RuntimeError(
+                        "invalid multinomial distribution (sum of probabilities <= 0)"
+                    )
                 cum = (cum / total).astype(acc)
                 cum[-1] = 1
                 u = g._f53(n_sample)
@@ -380,7 +453,9 @@ def _sample_poisson(lam: float, uniform) -> float:
                 return float(k)
             if k < 0 or (us < 0.013 and V > us):
                 continue
-            if (math.log(V) + math.log(invalpha) - math.log(a / (us * us) + b)) <= (-lam + k * loglam - math.lgamma(k + 1.0)):
+            if (math.log(V) + math.log(invalpha) - math.log(a / (us * us) + b)) <= (
+                -lam + k * loglam - math.lgamma(k + 1.0)
+            ):
                 return float(k)
     if lam == 0:
         return 0.0
@@ -401,7 +476,9 @@ def poisson(input, generator=None):
     Data-dependent rejection loops: evaluated element by element on the host (not vectorised).
     """
     if not isinstance(input, Tensor):
-        raise TypeError(f"poisson(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"poisson(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     _require_float("poisson_cpu", input.dtype)
     g = _gen(generator)
     if _traced(g, input):
@@ -417,7 +494,9 @@ def poisson(input, generator=None):
             out = np.array([_sample_poisson(float(x), rd) for x in lam], np.float64)
         finally:
             rd.finish()
-    return from_host(out.reshape(tuple(input._shape)).astype(input.dtype._np), input.dtype, input.device)
+    return from_host(
+        out.reshape(tuple(input._shape)).astype(input.dtype._np), input.dtype, input.device
+    )
 
 
 # ------------------------------------------------------------------ registration

@@ -39,7 +39,9 @@ def _fmt(p) -> str:
 
 def _check_type(name, input):
     if not isinstance(input, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
 
 
 def _feature_noise(input):
@@ -83,7 +85,9 @@ def _make(name, feature, alpha):
         return _dropout_impl(name, input, p, train, feature=feature, alpha=alpha, inplace=False)
 
     def f_(input, p, train):
-        return _dropout_impl(name + "_", input, p, train, feature=feature, alpha=alpha, inplace=True)
+        return _dropout_impl(
+            name + "_", input, p, train, feature=feature, alpha=alpha, inplace=True
+        )
 
     kind = ("feature " if feature else "") + ("alpha " if alpha else "") + "dropout"
     f.__name__, f_.__name__ = name, name + "_"
@@ -147,7 +151,11 @@ def f_alpha_dropout(input, p=0.5, training=False, inplace=False):
 def f_feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     """F.feature_alpha_dropout: channel-wise alpha dropout (torch.feature_alpha_dropout)."""
     _check_p(p)
-    return feature_alpha_dropout_(input, p, training) if inplace else feature_alpha_dropout(input, p, training)
+    return (
+        feature_alpha_dropout_(input, p, training)
+        if inplace
+        else feature_alpha_dropout(input, p, training)
+    )
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
@@ -164,7 +172,9 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
     is_batched = inp_dim == 3
     if not is_batched:
         input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
-    result = feature_dropout_(input, p, training) if inplace else feature_dropout(input, p, training)
+    result = (
+        feature_dropout_(input, p, training) if inplace else feature_dropout(input, p, training)
+    )
     if not is_batched:
         result = result.squeeze_(0) if inplace else result.squeeze(0)
     return result
@@ -211,14 +221,21 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
     is_batched = inp_dim == 5
     if not is_batched:
         input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
-    result = feature_dropout_(input, p, training) if inplace else feature_dropout(input, p, training)
+    result = (
+        feature_dropout_(input, p, training) if inplace else feature_dropout(input, p, training)
+    )
     if not is_batched:
         result = result.squeeze_(0) if inplace else result.squeeze(0)
     return result
 
 
-for _n, _f in (("dropout", f_dropout), ("alpha_dropout", f_alpha_dropout),
-               ("feature_alpha_dropout", f_feature_alpha_dropout), ("dropout1d", dropout1d),
-               ("dropout2d", dropout2d), ("dropout3d", dropout3d)):
+for _n, _f in (
+    ("dropout", f_dropout),
+    ("alpha_dropout", f_alpha_dropout),
+    ("feature_alpha_dropout", f_feature_alpha_dropout),
+    ("dropout1d", dropout1d),
+    ("dropout2d", dropout2d),
+    ("dropout3d", dropout3d),
+):
     _f.__name__ = _n
     register_function(_n, _f, NF)

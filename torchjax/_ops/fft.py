@@ -81,40 +81,89 @@ def _c2r(x, s, dims, norm, forward):
 _SCHEMA = "(Tensor input, int[] s, int[] dims, str? norm, bool forward) -> Tensor"
 
 
-@op("_fft_c2c" + _SCHEMA, namespace="_fft", promote="none", out=False, grad="FftC2CBackward0", saves=())
+@op(
+    "_fft_c2c" + _SCHEMA,
+    namespace="_fft",
+    promote="none",
+    out=False,
+    grad="FftC2CBackward0",
+    saves=(),
+)
 def _fft_c2c(input, s, dims, norm, forward):
     return _c2c(input, s, dims, norm, forward)
 
 
-@op("_fft_r2c" + _SCHEMA, namespace="_fft", promote="none", out=False, grad="FftR2CBackward0", saves=())
+@op(
+    "_fft_r2c" + _SCHEMA,
+    namespace="_fft",
+    promote="none",
+    out=False,
+    grad="FftR2CBackward0",
+    saves=(),
+)
 def _fft_r2c(input, s, dims, norm, forward):
     return _r2c(input, s, dims, norm, forward)
 
 
-@op("_fft_c2r" + _SCHEMA, namespace="_fft", promote="none", out=False, grad="FftC2RBackward0", saves=())
+@op(
+    "_fft_c2r" + _SCHEMA,
+    namespace="_fft",
+    promote="none",
+    out=False,
+    grad="FftC2RBackward0",
+    saves=(),
+)
 def _fft_c2r(input, s, dims, norm, forward):
     return _c2r(input, s, dims, norm, forward)
 
 
 # a real signal's full spectrum (torch.fft.fft of real input): torch records FftR2CBackward0
-@op("_fft_r2c_twosided" + _SCHEMA, namespace="_fft", promote="none", out=False, grad="FftR2CBackward0", saves=())
+@op(
+    "_fft_r2c_twosided" + _SCHEMA,
+    namespace="_fft",
+    promote="none",
+    out=False,
+    grad="FftR2CBackward0",
+    saves=(),
+)
 def _fft_r2c_twosided(input, s, dims, norm, forward):
     return _c2c(input.astype(_work_dtype(input, False)), s, dims, norm, forward)
 
 
 # ihfft2 / ihfftn: torch records FftC2CBackward0
-@op("_fft_ihfftn" + _SCHEMA, namespace="_fft", promote="none", out=False, grad="FftC2CBackward0", saves=())
+@op(
+    "_fft_ihfftn" + _SCHEMA,
+    namespace="_fft",
+    promote="none",
+    out=False,
+    grad="FftC2CBackward0",
+    saves=(),
+)
 def _fft_ihfftn(input, s, dims, norm, forward):
     return _r2c(input, s, dims, norm, forward)
 
 
 # 1-D inverse transforms of real input: torch computes conj(forward transform) (grad_fn ConjBackward0)
-@op("_fft_conj_c2c" + _SCHEMA, namespace="_fft", promote="none", out=False, grad="ConjBackward0", saves=())
+@op(
+    "_fft_conj_c2c" + _SCHEMA,
+    namespace="_fft",
+    promote="none",
+    out=False,
+    grad="ConjBackward0",
+    saves=(),
+)
 def _fft_conj_c2c(input, s, dims, norm, forward):
     return _c2c(input, s, dims, norm, forward)
 
 
-@op("_fft_conj_r2c" + _SCHEMA, namespace="_fft", promote="none", out=False, grad="ConjBackward0", saves=())
+@op(
+    "_fft_conj_r2c" + _SCHEMA,
+    namespace="_fft",
+    promote="none",
+    out=False,
+    grad="ConjBackward0",
+    saves=(),
+)
 def _fft_conj_r2c(input, s, dims, norm, forward):
     return _r2c(input, s, dims, norm, forward)
 
@@ -124,7 +173,9 @@ def _fft_conj_r2c(input, s, dims, norm, forward):
 
 def _check_input(name, x, *, real_only=None):
     if not isinstance(x, Tensor):
-        raise TypeError(f"fft_{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+        raise TypeError(
+            f"fft_{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}"
+        )
     if x.dtype in (D.float16, D.bfloat16):
         raise RuntimeError(f"Unsupported dtype {x.dtype._scalar_name}")
     if real_only and x.dtype.is_complex:
@@ -140,7 +191,9 @@ def _wrap(d, nd):
     if nd == 0:
         raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
     if d < -nd or d >= nd:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {d})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {d})"
+        )
     return d % nd
 
 
@@ -164,7 +217,9 @@ def _resolve_nd(x, s, dim):
                 raise RuntimeError("When given, dim and shape arguments must have the same length")
         else:
             if len(s) > nd:
-                raise RuntimeError(f"Got shape with {len(s)} values but input tensor only has {nd} dimensions.")
+                raise RuntimeError(
+                    f"Got shape with {len(s)} values but input tensor only has {nd} dimensions."
+                )
             dims = tuple(range(nd - len(s), nd))
         shape = tuple(x.shape[d] if n == -1 else n for n, d in zip(s, dims))
         for n in shape:
@@ -179,7 +234,9 @@ def _out(name, r, out, x):
     if out is None:
         return r
     if r.dtype.is_complex and not out.dtype.is_complex:
-        raise RuntimeError(f"{name} expects a complex output tensor, but got {out.dtype._scalar_name}")
+        raise RuntimeError(
+            f"{name} expects a complex output tensor, but got {out.dtype._scalar_name}"
+        )
     return _write_out_composite(f"fft_{name}", r, out, (x,))
 
 
@@ -289,7 +346,12 @@ def _r2c_nd(name, forward, msg):
         shape, dims = _resolve_nd(input, s, dim)
         if not dims:
             raise RuntimeError(f"{name} must transform at least one axis")
-        return _out(name, (_fft_r2c if forward else _fft_ihfftn)(input, shape, dims, norm, forward), out, input)
+        return _out(
+            name,
+            (_fft_r2c if forward else _fft_ihfftn)(input, shape, dims, norm, forward),
+            out,
+            input,
+        )
 
     f.__name__ = name
     f.__doc__ = f"torch.fft.{name}."
@@ -334,7 +396,7 @@ def _freq(name, n, d, out, dtype, requires_grad, values):
     if not (dt.is_floating_point or dt.is_complex):
         raise RuntimeError(f"{name} requires a floating point or complex dtype")
     if dt.is_complex:
-        raise NotImplementedError(f'"arange_cpu" not implemented for \'{dt._scalar_name}\'')
+        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{dt._scalar_name}'")
     npdt = dt._np
     v = np.asarray(values).astype(npdt) * np.asarray(1.0 / (n * d)).astype(npdt)
     r = wrap(jnp.asarray(v, npdt))
@@ -357,15 +419,23 @@ def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requir
     return _freq("rfftfreq", n, d, out, dtype, requires_grad, np.arange(n // 2 + 1, dtype=np.int64))
 
 
-@op("_fft_roll(Tensor input, int[] shifts, int[] dims) -> Tensor", namespace="_fft", promote="none", out=False,
-    grad="RollBackward0", saves=())
+@op(
+    "_fft_roll(Tensor input, int[] shifts, int[] dims) -> Tensor",
+    namespace="_fft",
+    promote="none",
+    out=False,
+    grad="RollBackward0",
+    saves=(),
+)
 def _fft_roll(input, shifts, dims):
     return jnp.roll(input, shifts, axis=dims) if dims else input
 
 
 def _shift(x, dim, inverse):
     if not isinstance(x, Tensor):
-        raise TypeError(f"fft_fftshift(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+        raise TypeError(
+            f"fft_fftshift(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}"
+        )
     nd = x.dim()
     if dim is None:
         dims = tuple(range(nd))
@@ -385,6 +455,28 @@ def ifftshift(input, dim=None):
     return _shift(input, dim, True)
 
 
-for _f in (fft, ifft, rfft, irfft, hfft, ihfft, fft2, ifft2, rfft2, irfft2, hfft2, ihfft2, fftn, ifftn, rfftn, irfftn,
-           hfftn, ihfftn, fftfreq, rfftfreq, fftshift, ifftshift):
+for _f in (
+    fft,
+    ifft,
+    rfft,
+    irfft,
+    hfft,
+    ihfft,
+    fft2,
+    ifft2,
+    rfft2,
+    irfft2,
+    hfft2,
+    ihfft2,
+    fftn,
+    ifftn,
+    rfftn,
+    irfftn,
+    hfftn,
+    ihfftn,
+    fftfreq,
+    rfftfreq,
+    fftshift,
+    ifftshift,
+):
     register_function(_f.__name__, _f, ns="fft")

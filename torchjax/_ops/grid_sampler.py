@@ -43,26 +43,38 @@ def _check(k):
     def check(input, grid, interpolation_mode, padding_mode, align_corners):
         for n, t in (("input", input), ("grid", grid)):
             if not isinstance(t, Tensor):
-                raise TypeError(f"grid_sampler_{k}d(): argument '{n}' (position {1 if n == 'input' else 2}) must be "
-                                f"Tensor, not {type(t).__name__}")
+                raise TypeError(
+                    f"grid_sampler_{k}d(): argument '{n}' (position {1 if n == 'input' else 2}) must be "
+                    f"Tensor, not {type(t).__name__}"
+                )
         if input.dim() != k + 2 or input.dim() != grid.dim():
-            raise RuntimeError(f"grid_sampler(): expected {k + 2}D input and grid with same number of dimensions, but "
-                               f"got input with sizes {_sizes(input)} and grid with sizes {_sizes(grid)}")
+            raise RuntimeError(
+                f"grid_sampler(): expected {k + 2}D input and grid with same number of dimensions, but "
+                f"got input with sizes {_sizes(input)} and grid with sizes {_sizes(grid)}"
+            )
         if k == 3 and interpolation_mode == 2:
             raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
         if input.shape[0] != grid.shape[0]:
-            raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got input with "
-                               f"sizes {_sizes(input)} and grid with sizes {_sizes(grid)}")
+            raise RuntimeError(
+                f"grid_sampler(): expected grid and input to have same batch size, but got input with "
+                f"sizes {_sizes(input)} and grid with sizes {_sizes(grid)}"
+            )
         if grid.shape[-1] != k:
-            raise RuntimeError(f"grid_sampler(): expected grid to have size {k} in last dimension, but got grid with "
-                               f"sizes {_sizes(grid)}")
+            raise RuntimeError(
+                f"grid_sampler(): expected grid to have size {k} in last dimension, but got grid with "
+                f"sizes {_sizes(grid)}"
+            )
         for i in range(2, input.dim()):
             if input.shape[i] <= 0:
-                raise RuntimeError(f"grid_sampler(): expected input to have non-empty spatial dimensions, but input "
-                                   f"has sizes {_sizes(input)} with dimension {i} being empty")
+                raise RuntimeError(
+                    f"grid_sampler(): expected input to have non-empty spatial dimensions, but input "
+                    f"has sizes {_sizes(input)} with dimension {i} being empty"
+                )
         if not input.dtype.is_floating_point or input.dtype.itemsize < 2 or input.dtype.is_complex:
-            raise kernel_error(f"grid_sampler_{k}d_cpu_kernel_impl" if k == 2 else "grid_sampler_3d_cpu",
-                               input.dtype)
+            raise kernel_error(
+                f"grid_sampler_{k}d_cpu_kernel_impl" if k == 2 else "grid_sampler_3d_cpu",
+                input.dtype,
+            )
         if grid.dtype is not input.dtype:
             a, b = (_DT_NAMES.get(t.dtype._name, t.dtype._name) for t in (input, grid))
             raise RuntimeError(f"expected scalar type {a} but found {b}")
@@ -76,7 +88,9 @@ def _check(k):
 def _clip(x, size):
     """clip_coordinates with torch's gradient (0 at and beyond the bounds)."""
     hi = np.asarray(size - 1, x.dtype)
-    return jnp.where(x <= 0, jnp.zeros_like(x), jnp.where(x >= hi, jnp.broadcast_to(hi, x.shape), x))
+    return jnp.where(
+        x <= 0, jnp.zeros_like(x), jnp.where(x >= hi, jnp.broadcast_to(hi, x.shape), x)
+    )
 
 
 def _reflect(x, twice_low, twice_high):
@@ -118,7 +132,9 @@ def _reader(input, k):
         lin = jnp.zeros(idx[0].shape, np.int64)
         for i, s in zip(idx, sizes):
             lin = lin * s + jnp.clip(i, 0, s - 1)
-        v = jnp.take_along_axis(flat, jnp.broadcast_to(lin[:, None, :], (n, c, lin.shape[-1])), axis=2)
+        v = jnp.take_along_axis(
+            flat, jnp.broadcast_to(lin[:, None, :], (n, c, lin.shape[-1])), axis=2
+        )
         return jnp.where(mask[:, None, :], v, jnp.zeros((), v.dtype))
 
     return read
@@ -165,8 +181,10 @@ def _grid_sample(input, grid, mode, padding_mode, align_corners):
                     idx.append(ti)
                 out = out + read(idx, mask) * (wts[0][i] * wts[1][j])[:, None, :]
         return out.reshape((n, c) + out_sp).astype(dt)
-    src = [_pad_coord(_unnormalize(cc, s, align_corners), s, padding_mode, align_corners)
-           for cc, s in zip(coords, sizes)]
+    src = [
+        _pad_coord(_unnormalize(cc, s, align_corners), s, padding_mode, align_corners)
+        for cc, s in zip(coords, sizes)
+    ]
     if mode == 1:
         idx = [lax.stop_gradient(jnp.round(s_)).astype(np.int64) for s_ in src]
         mask = True
@@ -176,7 +194,7 @@ def _grid_sample(input, grid, mode, padding_mode, align_corners):
         return out.reshape((n, c) + out_sp).astype(dt)
     lo = [lax.stop_gradient(jnp.floor(s_)) for s_ in src]
     out = 0
-    for corner in range(2 ** k):
+    for corner in range(2**k):
         w = 1
         idx = []
         mask = True
@@ -192,8 +210,10 @@ def _grid_sample(input, grid, mode, padding_mode, align_corners):
 
 
 def _declare(k):
-    schema = (f"grid_sampler_{k}d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, "
-              "bool align_corners) -> Tensor")
+    schema = (
+        f"grid_sampler_{k}d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, "
+        "bool align_corners) -> Tensor"
+    )
 
     @op(schema, promote="none", check=_check(k), grad=f"GridSampler{k}DBackward0", out=False)
     def sampler(input, grid, interpolation_mode, padding_mode, align_corners):
@@ -216,19 +236,25 @@ def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
 
 register_function("grid_sampler", grid_sampler)
 
-_DEFAULT_WARNING = ("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
-                    "Please specify align_corners=True if the old behavior is desired. See the documentation of "
-                    "grid_sample for details.")
+_DEFAULT_WARNING = (
+    "Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
+    "Please specify align_corners=True if the old behavior is desired. See the documentation of "
+    "grid_sample for details."
+)
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     """torch.nn.functional.grid_sample: torch's argument checks, then torch.grid_sampler."""
     if mode not in _MODES:
-        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but "
-                         f"got: '{mode}'")
+        raise ValueError(
+            f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but "
+            f"got: '{mode}'"
+        )
     if padding_mode not in _PADS:
-        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
-                         f"'reflection', but got: '{padding_mode}'")
+        raise ValueError(
+            f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+            f"'reflection', but got: '{padding_mode}'"
+        )
     if align_corners is None:
         warnings.warn(_DEFAULT_WARNING, stacklevel=2)
         align_corners = False
@@ -253,14 +279,20 @@ def _linspace(num, align_corners, dt):
 
 def _affine_check(theta, size, align_corners):
     if not isinstance(theta, Tensor):
-        raise TypeError(f"affine_grid_generator(): argument 'theta' (position 1) must be Tensor, not "
-                        f"{type(theta).__name__}")
+        raise TypeError(
+            f"affine_grid_generator(): argument 'theta' (position 1) must be Tensor, not "
+            f"{type(theta).__name__}"
+        )
     if len(size) not in (4, 5):
         raise RuntimeError("AffineGridGenerator needs 4d (spatial) or 5d (volumetric) inputs.")
 
 
-@op("affine_grid_generator(Tensor theta, int[] size, bool align_corners) -> Tensor", promote="none",
-    check=_affine_check, out=False)
+@op(
+    "affine_grid_generator(Tensor theta, int[] size, bool align_corners) -> Tensor",
+    promote="none",
+    check=_affine_check,
+    out=False,
+)
 def affine_grid_generator(theta, size, align_corners):
     """torch.affine_grid_generator: the base grid ``(x, y[, z], 1)`` of linspace_from_neg_one
     coordinates times ``theta^T`` (ATen's affine_grid_generator_4D / _5D)."""
@@ -269,7 +301,11 @@ def affine_grid_generator(theta, size, align_corners):
     k = len(sp)
     axes = [_linspace(s, align_corners, np.float64) for s in sp]  # D, H, W order
     mesh = np.meshgrid(*axes, indexing="ij")
-    base = np.stack([mesh[k - 1 - d] for d in range(k)] + [np.ones(sp)], axis=-1).reshape(-1, k + 1).astype(acc)
+    base = (
+        np.stack([mesh[k - 1 - d] for d in range(k)] + [np.ones(sp)], axis=-1)
+        .reshape(-1, k + 1)
+        .astype(acc)
+    )
     th = theta.astype(acc)
     if theta.dtype != acc:
         base = base.astype(theta.dtype).astype(acc)
@@ -287,21 +323,30 @@ def affine_grid(theta, size, align_corners=None):
     size = list(size) if not isinstance(size, (list, tuple)) else size
     if len(size) == 4:
         if theta.dim() != 3 or theta.shape[-2] != 2 or theta.shape[-1] != 3:
-            raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {size}. Got "
-                             f"{theta.shape}.")
+            raise ValueError(
+                f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {size}. Got "
+                f"{theta.shape}."
+            )
         spatial = size[-2:]
     elif len(size) == 5:
         if theta.dim() != 3 or theta.shape[-2] != 3 or theta.shape[-1] != 4:
-            raise ValueError(f"Expected a batch of 3D affine matrices of shape Nx3x4 for size {size}. Got "
-                             f"{theta.shape}.")
+            raise ValueError(
+                f"Expected a batch of 3D affine matrices of shape Nx3x4 for size {size}. Got "
+                f"{theta.shape}."
+            )
         spatial = size[-3:]
     else:
-        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
-                                  f"respectively. Got size {size}.")
+        raise NotImplementedError(
+            f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+            f"respectively. Got size {size}."
+        )
     if align_corners and min(spatial) == 1:
-        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
-                      "align_corners=True. This is not an intended use case of affine_grid. See the documentation "
-                      "of affine_grid for details.", stacklevel=2)
+        warnings.warn(
+            "Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+            "align_corners=True. This is not an intended use case of affine_grid. See the documentation "
+            "of affine_grid for details.",
+            stacklevel=2,
+        )
     elif min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {size}")
     return affine_grid_generator(theta, list(size), align_corners)

@@ -18,12 +18,28 @@ from ._util import is_complex, is_float, reduce_dims
 from .reduction import wrap_out_check
 
 # the dtypes ATen's xor_sum_cpu kernel dispatches over (AT_DISPATCH_ALL_TYPES_AND3(Bool, Half, BFloat16))
-_SUPPORTED = frozenset({D.bool, D.uint8, D.int8, D.int16, D.int32, D.int64, D.float16, D.bfloat16, D.float32,
-                        D.float64})
+_SUPPORTED = frozenset(
+    {
+        D.bool,
+        D.uint8,
+        D.int8,
+        D.int16,
+        D.int32,
+        D.int64,
+        D.float16,
+        D.bfloat16,
+        D.float32,
+        D.float64,
+    }
+)
 
 
-@op("hash_tensor(Tensor input, int[1] dim=[], *, bool keepdim=False, int mode=0) -> Tensor", method=True,
-    promote="none", differentiable=False)
+@op(
+    "hash_tensor(Tensor input, int[1] dim=[], *, bool keepdim=False, int mode=0) -> Tensor",
+    method=True,
+    promote="none",
+    differentiable=False,
+)
 def hash_tensor(input, dim=(), keepdim=False, mode=0):
     """torch.hash_tensor / Tensor.hash_tensor: xor of the inputs' 64-bit patterns over ``dim``."""
     if mode != 0:
@@ -57,7 +73,9 @@ def hash_tensor(input, dim=(), keepdim=False, mode=0):
 def _check_out(inp, out, args, kwargs):
     """hash_tensor.out refuses an out= tensor that is not uint64 (no casting into out)."""
     if out.dtype is not D.uint64:
-        raise RuntimeError(f"Expected result to be of dtype uint64, but got {out.dtype._scalar_name}")
+        raise RuntimeError(
+            f"Expected result to be of dtype uint64, but got {out.dtype._scalar_name}"
+        )
 
 
 wrap_out_check("hash_tensor", _check_out)

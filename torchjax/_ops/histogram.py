@@ -51,7 +51,7 @@ def _bin_positions(x, edges, algorithm):
     if algorithm == "binary":
         pos = _bsearch(edges.reshape(1, nb), x.reshape(1, -1), True).reshape(x.shape) - 1
     else:
-        pos = ((x - left) * jnp.asarray(nb - 1, x.dtype) / (right - left))
+        pos = (x - left) * jnp.asarray(nb - 1, x.dtype) / (right - left)
         pos = jnp.where(valid, pos, 0).astype(np.int64)
         if algorithm == "local":
             pmin = jnp.maximum(pos - 1, 0)
@@ -81,8 +81,11 @@ def _histdd(x2, edges, weight, density, algorithm):
         stride *= sizes[d]
     w = jnp.ones((m,), x2.dtype) if weight is None else weight.reshape(-1).astype(x2.dtype)
     w = jnp.where(ok, w, jnp.zeros((), x2.dtype))
-    hist = jnp.zeros((builtins.max(stride, 0),), x2.dtype).at[jnp.where(ok, flat, 0)].add(w) if n else \
-        jnp.zeros((), x2.dtype)
+    hist = (
+        jnp.zeros((builtins.max(stride, 0),), x2.dtype).at[jnp.where(ok, flat, 0)].add(w)
+        if n
+        else jnp.zeros((), x2.dtype)
+    )
     hist = hist.reshape(sizes)
     if density and n:
         hist = hist / jnp.sum(hist)
@@ -95,7 +98,7 @@ def _histdd(x2, edges, weight, density, algorithm):
 
 def _hist_float_check(x, what="histogram_cpu"):
     if not is_float(x):
-        raise NotImplementedError(f'"{what}" not implemented for \'{_dtname(x)}\'')
+        raise NotImplementedError(f"\"{what}\" not implemented for '{_dtname(x)}'")
 
 
 def _outer_edges(x2, rng, n):
@@ -154,7 +157,9 @@ def _host_or_none(t):
 def _histc_check(input, bins=100, min=0, max=0):  # noqa: A002
     lo, hi = float(min), float(max)
     if input.dtype.is_complex and lo == hi and input.numel() > 0:
-        raise NotImplementedError(f'"aminmax_cpu" not implemented for \'{input.dtype._scalar_name}\'')
+        raise NotImplementedError(
+            f"\"aminmax_cpu\" not implemented for '{input.dtype._scalar_name}'"
+        )
     if input.dtype is D.bool:
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     if lo == hi and input.numel() > 0:
@@ -179,8 +184,13 @@ def _histc_check(input, bins=100, min=0, max=0):  # noqa: A002
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
 
 
-@op("histc(Tensor input, int bins=100, float min=0, float max=0) -> Tensor", method=True, promote="none",
-    differentiable=False, check=_histc_check)
+@op(
+    "histc(Tensor input, int bins=100, float min=0, float max=0) -> Tensor",
+    method=True,
+    promote="none",
+    differentiable=False,
+    check=_histc_check,
+)
 def histc(input, bins=100, min=0.0, max=0.0):  # noqa: A002
     _hist_float_check(input)
     x = input.reshape(-1)
@@ -194,7 +204,7 @@ def histc(input, bins=100, min=0.0, max=0.0):  # noqa: A002
     nb = bins + 1
     left, right = edges[0], edges[1]
     valid = (x >= left) & (x <= right)
-    pos = ((x - left) * jnp.asarray(nb - 1, x.dtype) / (right - left))
+    pos = (x - left) * jnp.asarray(nb - 1, x.dtype) / (right - left)
     pos = jnp.where(valid, pos, 0).astype(np.int64)
     pos = jnp.where(pos == nb - 1, pos - 1, pos)
     w = jnp.where(valid, jnp.ones((), x.dtype), jnp.zeros((), x.dtype))
@@ -219,7 +229,11 @@ def _hist_weight_check(input, weight, flat=False):
             "torch.histogramdd: if weight tensor is provided, input tensor and weight tensor should have the same "
             f"dtype, but got input({_tm(input.dtype)}), and weight({_tm(weight.dtype)})"
         )
-    ok = tuple(weight.shape) == tuple(input.shape) if flat else tuple(weight.shape or (1,)) == tuple(input.shape[:-1])
+    ok = (
+        tuple(weight.shape) == tuple(input.shape)
+        if flat
+        else tuple(weight.shape or (1,)) == tuple(input.shape[:-1])
+    )
     if not ok:
         in_shape = [input.numel(), 1] if flat else list(input.shape)
         w_shape = [weight.numel()] if flat else list(weight.shape)
@@ -229,13 +243,18 @@ def _hist_weight_check(input, weight, flat=False):
         )
 
 
-@_kernel("histogram.bin_ct(Tensor input, int bins=100, *, float[]? range=None, Tensor? weight=None, "
-         "bool density=False) -> (Tensor hist, Tensor bin_edges)", short="histogram", rt="histogram", differentiable=False,
-         check=_hist_ct_check)
+@_kernel(
+    "histogram.bin_ct(Tensor input, int bins=100, *, float[]? range=None, Tensor? weight=None, "
+    "bool density=False) -> (Tensor hist, Tensor bin_edges)",
+    short="histogram",
+    rt="histogram",
+    differentiable=False,
+    check=_hist_ct_check,
+)
 def _histogram_ct(input, bins=100, range=None, weight=None, density=False):  # noqa: A002
     _hist_float_check(input)
     x2 = input.reshape(-1, 1)
-    (lo, hi), = _outer_edges(x2, range, 1)
+    ((lo, hi),) = _outer_edges(x2, range, 1)
     edges = torch_linspace(lo, hi, bins + 1, input.dtype)
     hist = _histdd(x2, [edges], weight, density, "local")
     return hist, edges
@@ -260,9 +279,14 @@ def _hist_t_check(input, bins, weight=None, density=False):
         )
 
 
-@_kernel("histogram.bins_tensor(Tensor input, Tensor bins, *, Tensor? weight=None, bool density=False) -> "
-         "(Tensor hist, Tensor bin_edges)", short="histogram", rt="histogram", differentiable=False,
-         check=_hist_t_check)
+@_kernel(
+    "histogram.bins_tensor(Tensor input, Tensor bins, *, Tensor? weight=None, bool density=False) -> "
+    "(Tensor hist, Tensor bin_edges)",
+    short="histogram",
+    rt="histogram",
+    differentiable=False,
+    check=_hist_t_check,
+)
 def _histogram_t(input, bins, weight=None, density=False):
     _hist_float_check(input)
     x2 = input.reshape(-1, 1)
@@ -312,7 +336,9 @@ def _histdd_check(input, bins, range, weight, density):
             )
         for d, b in enumerate(bins):
             if b <= 0:
-                raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {b} for dimension {d}")
+                raise RuntimeError(
+                    f"torch.histogram(): bins must be > 0, but got {b} for dimension {d}"
+                )
         if input.dtype._cat == D._FLOAT:
             h = None if range is not None else _host_or_none(input)
             if range is not None or h is not None:
@@ -320,18 +346,28 @@ def _histdd_check(input, bins, range, weight, density):
     _hist_weight_check(input, weight)
 
 
-@_kernel("histogramdd.bin_ct(Tensor input, int[] bins, float[]? range=None, Tensor? weight=None, "
-         "bool density=False) -> Tensor[]", short="histogramdd", differentiable=False)
+@_kernel(
+    "histogramdd.bin_ct(Tensor input, int[] bins, float[]? range=None, Tensor? weight=None, "
+    "bool density=False) -> Tensor[]",
+    short="histogramdd",
+    differentiable=False,
+)
 def _histdd_ct(input, bins, range=None, weight=None, density=False):  # noqa: A002
     _hist_float_check(input)
     n = input.shape[-1]
     x2 = input.reshape(-1, n)
-    edges = [torch_linspace(lo, hi, b + 1, input.dtype) for (lo, hi), b in zip(_outer_edges(x2, range, n), bins)]
+    edges = [
+        torch_linspace(lo, hi, b + 1, input.dtype)
+        for (lo, hi), b in zip(_outer_edges(x2, range, n), bins)
+    ]
     return (_histdd(x2, edges, weight, density, "local"),) + tuple(edges)
 
 
-@_kernel("histogramdd.tensors(Tensor input, Tensor[] bins, Tensor? weight=None, bool density=False) -> Tensor[]",
-         short="histogramdd", differentiable=False)
+@_kernel(
+    "histogramdd.tensors(Tensor input, Tensor[] bins, Tensor? weight=None, bool density=False) -> Tensor[]",
+    short="histogramdd",
+    differentiable=False,
+)
 def _histdd_t(input, bins, weight=None, density=False):
     _hist_float_check(input)
     n = input.shape[-1]

@@ -33,16 +33,24 @@ def _pair(v, name):
 
 def _common_checks(ks, dl, pd, st):
     if ks[0] <= 0 or ks[1] <= 0:
-        raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: {ks[0]} kernel_width: "
-                           f"{ks[1]}")
+        raise RuntimeError(
+            f"kernel size should be greater than zero, but got kernel_height: {ks[0]} kernel_width: "
+            f"{ks[1]}"
+        )
     if dl[0] <= 0 or dl[1] <= 0:
-        raise RuntimeError(f"dilation should be greater than zero, but got dilation_height: {dl[0]} dilation_width: "
-                           f"{dl[1]}")
+        raise RuntimeError(
+            f"dilation should be greater than zero, but got dilation_height: {dl[0]} dilation_width: "
+            f"{dl[1]}"
+        )
     if pd[0] < 0 or pd[1] < 0:
-        raise RuntimeError(f"padding should be non-negative, but got pad_height: {pd[0]} pad_width: {pd[1]}")
+        raise RuntimeError(
+            f"padding should be non-negative, but got pad_height: {pd[0]} pad_width: {pd[1]}"
+        )
     if st[0] <= 0 or st[1] <= 0:
-        raise RuntimeError(f"stride should be greater than zero, but got stride_height: {st[0]} stride_width: "
-                           f"{st[1]}")
+        raise RuntimeError(
+            f"stride should be greater than zero, but got stride_height: {st[0]} stride_width: "
+            f"{st[1]}"
+        )
 
 
 def _blocks(size, ks, dl, pd, st):
@@ -51,16 +59,26 @@ def _blocks(size, ks, dl, pd, st):
 
 def _check_unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     if not isinstance(input, Tensor):
-        raise TypeError(f"unfold(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    ks, dl, pd, st = (_pair(kernel_size, "kernel_size"), _pair(dilation, "dilation"), _pair(padding, "padding"),
-                      _pair(stride, "stride"))
+        raise TypeError(
+            f"unfold(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
+    ks, dl, pd, st = (
+        _pair(kernel_size, "kernel_size"),
+        _pair(dilation, "dilation"),
+        _pair(padding, "padding"),
+        _pair(stride, "stride"),
+    )
     if input.dim() < 3:
         n = max(input.dim(), 1)
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got 2)")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got 2)"
+        )
     _common_checks(ks, dl, pd, st)
     if input.dim() not in (3, 4) or any(s == 0 for s in input.shape[-3:]):
-        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
-                           f"dimensions for input, but got: [{', '.join(map(str, input.shape))}]")
+        raise RuntimeError(
+            "Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+            f"dimensions for input, but got: [{', '.join(map(str, input.shape))}]"
+        )
     size = tuple(input.shape[-2:])
     ob = _blocks(size, ks, dl, pd, st)
     if ob[0] < 1 or ob[1] < 1:
@@ -74,12 +92,23 @@ def _check_unfold(input, kernel_size, dilation=1, padding=0, stride=1):
         raise kernel_error("im2col_out_cpu", dt)
 
 
-@op("nn.functional.unfold(Tensor input, int[2] kernel_size, int[2] dilation=1, int[2] padding=0, int[2] stride=1) -> Tensor",
-    namespace=NF, promote="none", check=_check_unfold, grad="Im2ColBackward0", saves=(), out=False)
+@op(
+    "nn.functional.unfold(Tensor input, int[2] kernel_size, int[2] dilation=1, int[2] padding=0, int[2] stride=1) -> Tensor",
+    namespace=NF,
+    promote="none",
+    check=_check_unfold,
+    grad="Im2ColBackward0",
+    saves=(),
+    out=False,
+)
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """torch.nn.functional.unfold: (N, C, H, W) -> (N, C*kh*kw, L), channel-major like im2col."""
-    ks, dl, pd, st = (_pair(kernel_size, "kernel_size"), _pair(dilation, "dilation"), _pair(padding, "padding"),
-                      _pair(stride, "stride"))
+    ks, dl, pd, st = (
+        _pair(kernel_size, "kernel_size"),
+        _pair(dilation, "dilation"),
+        _pair(padding, "padding"),
+        _pair(stride, "stride"),
+    )
     lead = input.shape[:-3]
     c = input.shape[-3]
     oh, ow = _blocks(input.shape[-2:], ks, dl, pd, st)
@@ -88,23 +117,39 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     for i in range(ks[0]):
         for j in range(ks[1]):
             h0, w0 = i * dl[0], j * dl[1]
-            cols.append(x[..., h0:h0 + st[0] * (oh - 1) + 1:st[0], w0:w0 + st[1] * (ow - 1) + 1:st[1]])
+            cols.append(
+                x[
+                    ...,
+                    h0 : h0 + st[0] * (oh - 1) + 1 : st[0],
+                    w0 : w0 + st[1] * (ow - 1) + 1 : st[1],
+                ]
+            )
     out = jnp.stack(cols, axis=-3)  # (..., C, kh*kw, oh, ow)
     return out.reshape(lead + (c * ks[0] * ks[1], oh * ow))
 
 
 def _check_fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     if not isinstance(input, Tensor):
-        raise TypeError(f"fold(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"fold(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     os_ = _pair(output_size, "output_size")
-    ks, dl, pd, st = (_pair(kernel_size, "kernel_size"), _pair(dilation, "dilation"), _pair(padding, "padding"),
-                      _pair(stride, "stride"))
+    ks, dl, pd, st = (
+        _pair(kernel_size, "kernel_size"),
+        _pair(dilation, "dilation"),
+        _pair(padding, "padding"),
+        _pair(stride, "stride"),
+    )
     if os_[0] <= 0 or os_[1] <= 0:
-        raise RuntimeError(f"Expected output spatial size to be positive, but got: output_size=({os_[0]}, {os_[1]}).")
+        raise RuntimeError(
+            f"Expected output spatial size to be positive, but got: output_size=({os_[0]}, {os_[1]})."
+        )
     _common_checks(ks, dl, pd, st)
     if input.dim() not in (2, 3) or any(s == 0 for s in input.shape[-2:]):
-        raise RuntimeError("Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
-                           f"dimensions for input, but got: [{', '.join(map(str, input.shape))}]")
+        raise RuntimeError(
+            "Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
+            f"dimensions for input, but got: [{', '.join(map(str, input.shape))}]"
+        )
     cdim = input.shape[-2]
     if cdim % (ks[0] * ks[1]) != 0:
         raise RuntimeError(
@@ -130,14 +175,25 @@ def _check_fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1
         raise kernel_error("col2im_out_cpu", dt)
 
 
-@op("nn.functional.fold(Tensor input, int[2] output_size, int[2] kernel_size, int[2] dilation=1, int[2] padding=0, "
-    "int[2] stride=1) -> Tensor", namespace=NF, promote="none", check=_check_fold, grad="Col2ImBackward0", saves=(),
-    out=False)
+@op(
+    "nn.functional.fold(Tensor input, int[2] output_size, int[2] kernel_size, int[2] dilation=1, int[2] padding=0, "
+    "int[2] stride=1) -> Tensor",
+    namespace=NF,
+    promote="none",
+    check=_check_fold,
+    grad="Col2ImBackward0",
+    saves=(),
+    out=False,
+)
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """torch.nn.functional.fold: (N, C*kh*kw, L) -> (N, C, H, W), overlapping blocks summed."""
     os_ = _pair(output_size, "output_size")
-    ks, dl, pd, st = (_pair(kernel_size, "kernel_size"), _pair(dilation, "dilation"), _pair(padding, "padding"),
-                      _pair(stride, "stride"))
+    ks, dl, pd, st = (
+        _pair(kernel_size, "kernel_size"),
+        _pair(dilation, "dilation"),
+        _pair(padding, "padding"),
+        _pair(stride, "stride"),
+    )
     lead = input.shape[:-2]
     k = ks[0] * ks[1]
     c = input.shape[-2] // k
@@ -150,7 +206,11 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     for i in range(ks[0]):
         for j in range(ks[1]):
             h0, w0 = i * dl[0], j * dl[1]
-            idx = (Ellipsis, slice(h0, h0 + st[0] * (oh - 1) + 1, st[0]), slice(w0, w0 + st[1] * (ow - 1) + 1, st[1]))
+            idx = (
+                Ellipsis,
+                slice(h0, h0 + st[0] * (oh - 1) + 1, st[0]),
+                slice(w0, w0 + st[1] * (ow - 1) + 1, st[1]),
+            )
             out = out.at[idx].add(cols[..., i * ks[1] + j, :, :])
-    out = out[..., pd[0]:pd[0] + os_[0], pd[1]:pd[1] + os_[1]]
+    out = out[..., pd[0] : pd[0] + os_[0], pd[1] : pd[1] + os_[1]]
     return out.astype(np.bool_) if is_bool else out

@@ -60,7 +60,9 @@ def _as_index_tensor(x, device):
     if isinstance(x, (list, tuple)) and _all_empty(x):
         from .. import _dtype as DT
 
-        return make(x, dtype=DT.int64, device=device)  # torch: an empty sequence is an empty long index
+        return make(
+            x, dtype=DT.int64, device=device
+        )  # torch: an empty sequence is an empty long index
     return make(x, device=device)
 
 
@@ -84,7 +86,9 @@ def _normalize(index):
 
 
 def _is_int(x):
-    return (isinstance(x, (builtins.int, np.integer)) and not isinstance(x, (builtins.bool, np.bool_)))
+    return isinstance(x, (builtins.int, np.integer)) and not isinstance(
+        x, (builtins.bool, np.bool_)
+    )
 
 
 def _check_index_type(x):
@@ -103,7 +107,8 @@ def _apply_basic(self, index, for_set=False):
     t = self
     idx = _normalize(index)
     specified = builtins.sum(
-        1 for x in idx
+        1
+        for x in idx
         if not (x is None or x is Ellipsis or isinstance(x, (builtins.bool, np.bool_)))
         and not (isinstance(x, Tensor) and x._dtype in (D.bool, D.uint8))
     )
@@ -118,7 +123,12 @@ def _apply_basic(self, index, for_set=False):
     single_slice = len(idx) == 1 and isinstance(idx[0], slice) and not for_set
     for x in idx:
         _check_index_type(x)
-        if isinstance(x, Tensor) and x.dim() == 0 and x._dtype._cat == D._INT and x._dtype is not D.uint8:
+        if (
+            isinstance(x, Tensor)
+            and x.dim() == 0
+            and x._dtype._cat == D._INT
+            and x._dtype is not D.uint8
+        ):
             x = x.__index__()  # a 0-dim integer tensor indexes like an int
         if _is_int(x):
             x = builtins.int(x)
@@ -137,7 +147,11 @@ def _apply_basic(self, index, for_set=False):
             if step < 0:
                 raise ValueError("step must be greater than zero")
             n = t._shape[dim]
-            full = (start in (None, 0) or (start is not None and start <= -n)) and (stop is None or stop >= n) and step == 1
+            full = (
+                (start in (None, 0) or (start is not None and start <= -n))
+                and (stop is None or stop >= n)
+                and step == 1
+            )
             if not full or single_slice:
                 t = _slice(t, dim, start, stop, step)
             dim += 1
@@ -180,7 +194,9 @@ def _apply_basic(self, index, for_set=False):
                 real += it.dim()
             else:
                 if it._dtype._cat != D._INT:
-                    raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+                    raise IndexError(
+                        "tensors used as indices must be long, int, byte or bool tensors"
+                    )
                 advanced.append((dim, it))
                 dim += 1
                 real += 1
@@ -246,8 +262,13 @@ def _indexer(lst):
     return tuple(slice(None) if i is None else i for i in lst)
 
 
-@op("index(Tensor input, Tensor?[] indices) -> Tensor", function=False, promote="none", saves=("indices",),
-    grad="IndexBackward0")
+@op(
+    "index(Tensor input, Tensor?[] indices) -> Tensor",
+    function=False,
+    promote="none",
+    saves=("indices",),
+    grad="IndexBackward0",
+)
 def _index_value(input, indices):
     return input[_indexer(indices)]
 
@@ -267,7 +288,7 @@ def _broadcast_value(values, shape):
         extra = vshape[: len(vshape) - len(shape)]
         if any(s != 1 for s in extra):
             return None
-        vshape = vshape[len(vshape) - len(shape):]
+        vshape = vshape[len(vshape) - len(shape) :]
     for a, b in zip(reversed(vshape), reversed(shape)):
         if a != b and a != 1:
             return None
@@ -305,8 +326,13 @@ def _put_core_bwd(accumulate, pos, g):
 _put_core.defvjp(_put_core_fwd, _put_core_bwd)
 
 
-@op("_index_put(Tensor input, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor", function=False,
-    promote="none", saves=("indices",), grad="IndexPutBackward0")
+@op(
+    "_index_put(Tensor input, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor",
+    function=False,
+    promote="none",
+    saves=("indices",),
+    grad="IndexPutBackward0",
+)
 def _index_put_value(input, indices, values, accumulate=False):
     idx = _indexer(indices)
     n = builtins.max(input.size, 1)
@@ -320,7 +346,7 @@ def _index_put_value(input, indices, values, accumulate=False):
         )
     v = values.astype(input.dtype)
     if v.ndim > len(target_shape):
-        v = v.reshape(v.shape[v.ndim - len(target_shape):])
+        v = v.reshape(v.shape[v.ndim - len(target_shape) :])
     v = jnp.broadcast_to(v, target_shape).reshape(-1)
     pos = pos.reshape(-1)
     if jnp.issubdtype(input.dtype, jnp.inexact):
@@ -340,13 +366,19 @@ def _index_put_front(inplace):
     def index_put(input, indices, values, accumulate=False):
         name = "index_put_" if inplace else "index_put"
         if isinstance(indices, Tensor) or not isinstance(indices, (list, tuple)):
-            raise TypeError(f"{name}(): argument 'indices' (position 1) must be tuple of Tensors, not "
-                            f"{type(indices).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'indices' (position 1) must be tuple of Tensors, not "
+                f"{type(indices).__name__}"
+            )
         for i, it in enumerate(indices):
             if not isinstance(it, Tensor):
-                raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(it).__name__}")
+                raise TypeError(
+                    f"expected Tensor as element {i} in argument 0, but got {type(it).__name__}"
+                )
         if not isinstance(values, Tensor):
-            raise TypeError(f"{name}(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}"
+            )
         # masks become index tensors (as torch's expandTensors), then the usual checks
         lst = []
         for it in indices:
@@ -365,7 +397,9 @@ def _index_put_front(inplace):
             else:
                 lst.append(it)
         if len(lst) > input.dim():
-            raise IndexError(f"too many indices for tensor of dimension {input.dim()} (got {len(lst)})")
+            raise IndexError(
+                f"too many indices for tensor of dimension {input.dim()} (got {len(lst)})"
+            )
         if values._dtype is not input._dtype:
             raise RuntimeError(
                 "Index put requires the source and destination dtypes match, got "
@@ -388,9 +422,18 @@ register_method("index_put_", index_put_)
 
 
 _OVERFLOW_NAMES = {
-    "float32": "float", "float64": "double", "float16": "double", "bfloat16": "double", "int64": "int64_t",
-    "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t", "uint16": "uint16_t",
-    "uint32": "uint32_t", "uint64": "uint64_t",
+    "float32": "float",
+    "float64": "double",
+    "float16": "double",
+    "bfloat16": "double",
+    "int64": "int64_t",
+    "int32": "int",
+    "int16": "int16_t",
+    "int8": "int8_t",
+    "uint8": "uint8_t",
+    "uint16": "uint16_t",
+    "uint32": "uint32_t",
+    "uint64": "uint64_t",
 }
 
 
@@ -405,7 +448,12 @@ def _check_scalar_fits(v, dt):
     if isinstance(v, builtins.complex):
         raise err
     if dt.is_floating_point:
-        if dt is D.float32 and isinstance(v, builtins.float) and np.isfinite(v) and builtins.abs(v) > np.finfo(np.float32).max:
+        if (
+            dt is D.float32
+            and isinstance(v, builtins.float)
+            and np.isfinite(v)
+            and builtins.abs(v) > np.finfo(np.float32).max
+        ):
             raise err
         return
     info = np.iinfo(dt._np)
@@ -496,7 +544,9 @@ def nonzero(input, *, out=None, as_tuple=False):
     if as_tuple:
         if a.ndim == 0:
             return (from_host(np.zeros(int(a != 0), np.int64), device=input.device),)
-        return tuple(from_host(np.ascontiguousarray(idx[:, k]), device=input.device) for k in range(a.ndim))
+        return tuple(
+            from_host(np.ascontiguousarray(idx[:, k]), device=input.device) for k in range(a.ndim)
+        )
     t = from_host(idx, device=input.device)
     if out is not None:
         R.copy_into_out(t._v(), out)
@@ -590,10 +640,14 @@ def with_out(opname, name=None, exact_dtype=False, partial=(), out_shape=None, o
             if out_check is not None and isinstance(out, Tensor):
                 out_check(out, *sig_args)
             tensors = [(n, a) for n, a in zip(pnames, sig_args) if isinstance(a, Tensor)]
-            check_out(name, out, [a for n, a in tensors if n not in partial],
-                      sig_args[0]._dtype if exact_dtype and isinstance(sig_args[0], Tensor) else None,
-                      [a for n, a in tensors if n in partial],
-                      None if out_shape is None else out_shape(*sig_args))
+            check_out(
+                name,
+                out,
+                [a for n, a in tensors if n not in partial],
+                sig_args[0]._dtype if exact_dtype and isinstance(sig_args[0], Tensor) else None,
+                [a for n, a in tensors if n in partial],
+                None if out_shape is None else out_shape(*sig_args),
+            )
         return R.call(o, tuple(sig_args), out)
 
     front.__name__ = name
@@ -613,7 +667,9 @@ def _bind(o, args, kwargs, name):
         else:
             raise TypeError(f"{name}() missing required argument '{p.name}' (pos {i + 1})")
     if len(args) > len(o.params):
-        raise TypeError(f"{name}() takes {len(o.params)} positional arguments but {len(args)} were given")
+        raise TypeError(
+            f"{name}() takes {len(o.params)} positional arguments but {len(args)} were given"
+        )
     if kwargs:
         raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
     return vals
@@ -646,7 +702,9 @@ def _host_minmax(t):
 
 def _index_select_check(input, dim, index):
     if not isinstance(index, Tensor):
-        raise TypeError(f"index_select(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}")
+        raise TypeError(
+            f"index_select(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}"
+        )
     d = wrap_dim(dim, input.dim())
     if index.dim() > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
@@ -664,13 +722,23 @@ def _index_select_check(input, dim, index):
                 raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
 
 
-@op("index_select(Tensor input, int dim, Tensor index) -> Tensor", method=True, function=False, promote="none",
+@op(
+    "index_select(Tensor input, int dim, Tensor index) -> Tensor",
+    method=True,
+    function=False,
+    promote="none",
     saves=("index",),
-    check=_index_select_check)
+    check=_index_select_check,
+)
 def index_select(input, dim, index):
     if input.ndim == 0:
-        return input if index.size else jnp.zeros((0,) if index.ndim else (), input.dtype).reshape(
-            () if index.ndim == 0 else (0,))
+        return (
+            input
+            if index.size
+            else jnp.zeros((0,) if index.ndim else (), input.dtype).reshape(
+                () if index.ndim == 0 else (0,)
+            )
+        )
     d = dim % input.ndim
     return jnp.take(input, index.reshape(-1).astype(np.int64), axis=d)
 
@@ -679,16 +747,29 @@ def index_select(input, dim, index):
 
 
 _C_NAMES = {
-    "uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int", "int64": "long int",
-    "float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16", "bool": "bool",
-    "complex64": "c10::complex<float>", "complex128": "c10::complex<double>", "uint16": "unsigned short",
-    "uint32": "unsigned int", "uint64": "unsigned long",
+    "uint8": "unsigned char",
+    "int8": "signed char",
+    "int16": "short int",
+    "int32": "int",
+    "int64": "long int",
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "bfloat16": "c10::BFloat16",
+    "bool": "bool",
+    "complex64": "c10::complex<float>",
+    "complex128": "c10::complex<double>",
+    "uint16": "unsigned short",
+    "uint32": "unsigned int",
+    "uint64": "unsigned long",
 }
 
 
 def _masked_fill_check(input, mask, value):
     if not isinstance(mask, Tensor):
-        raise TypeError(f"masked_fill(): argument 'mask' (position 2) must be Tensor, not {type(mask).__name__}")
+        raise TypeError(
+            f"masked_fill(): argument 'mask' (position 2) must be Tensor, not {type(mask).__name__}"
+        )
     if mask._dtype is not D.bool:
         raise RuntimeError(
             f"masked_fill_ only supports boolean masks, but got mask with dtype {_C_NAMES.get(mask._dtype._name)}"
@@ -701,9 +782,14 @@ def _masked_fill_check(input, mask, value):
         v = value.item()
     else:
         v = value
-    if isinstance(v, builtins.complex) and not input._dtype.is_complex and input._dtype is not D.bool:
-        name = {"float16": "c10::Half", "bfloat16": "c10::BFloat16"}.get(input._dtype._name) or \
-            _OVERFLOW_NAMES.get(input._dtype._name)
+    if (
+        isinstance(v, builtins.complex)
+        and not input._dtype.is_complex
+        and input._dtype is not D.bool
+    ):
+        name = {"float16": "c10::Half", "bfloat16": "c10::BFloat16"}.get(
+            input._dtype._name
+        ) or _OVERFLOW_NAMES.get(input._dtype._name)
         raise RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 
@@ -714,14 +800,24 @@ def _masked_fill_value(input, mask, value):
     return jnp.where(mask, convert(value, input.dtype), jnp.broadcast_to(input, shape))
 
 
-@op("_masked_fill_scalar(Tensor input, Tensor mask, Scalar value) -> Tensor", function=False, promote="none",
-    saves=("mask",), grad="MaskedFillBackward0")
+@op(
+    "_masked_fill_scalar(Tensor input, Tensor mask, Scalar value) -> Tensor",
+    function=False,
+    promote="none",
+    saves=("mask",),
+    grad="MaskedFillBackward0",
+)
 def _masked_fill_scalar(input, mask, value):
     return _masked_fill_value(input, mask, value)
 
 
-@op("_masked_fill_tensor(Tensor input, Tensor mask, Tensor value) -> Tensor", function=False, promote="none",
-    saves=("mask",), grad="MaskedFillBackward1")
+@op(
+    "_masked_fill_tensor(Tensor input, Tensor mask, Tensor value) -> Tensor",
+    function=False,
+    promote="none",
+    saves=("mask",),
+    grad="MaskedFillBackward1",
+)
 def _masked_fill_tensor(input, mask, value):
     return _masked_fill_value(input, mask, value)
 
@@ -732,11 +828,15 @@ def _masked_fill_front(inplace):
         if isinstance(value, Tensor):
             return R.call(R.OPS["_masked_fill_tensor"], (input, mask, value), out, inplace)
         if not R._is_number(value):
-            raise TypeError(f"masked_fill(): argument 'value' (position 3) must be Number, not {type(value).__name__}")
+            raise TypeError(
+                f"masked_fill(): argument 'value' (position 3) must be Number, not {type(value).__name__}"
+            )
         return R.call(R.OPS["_masked_fill_scalar"], (input, mask, value), out, inplace)
 
     masked_fill.__name__ = "masked_fill_" if inplace else "masked_fill"
-    masked_fill.__doc__ = "torch.masked_fill: ``value`` where ``mask`` is True (broadcast), else ``input``."
+    masked_fill.__doc__ = (
+        "torch.masked_fill: ``value`` where ``mask`` is True (broadcast), else ``input``."
+    )
     return masked_fill
 
 
@@ -749,7 +849,9 @@ def masked_select(input, mask, *, out=None):
     from .copy import broadcast_shapes2
 
     if not isinstance(mask, Tensor):
-        raise TypeError(f"masked_select(): argument 'mask' (position 2) must be Tensor, not {type(mask).__name__}")
+        raise TypeError(
+            f"masked_select(): argument 'mask' (position 2) must be Tensor, not {type(mask).__name__}"
+        )
     if mask._dtype is not D.bool:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = broadcast_shapes2(input._shape, mask._shape)
@@ -768,8 +870,13 @@ def masked_select(input, mask, *, out=None):
     return R.call(R.OPS["_masked_select"], (x, idx), out)
 
 
-@op("_masked_select(Tensor input, Tensor flat_index) -> Tensor", function=False, promote="none",
-    saves=("flat_index",), grad="MaskedSelectBackward0")
+@op(
+    "_masked_select(Tensor input, Tensor flat_index) -> Tensor",
+    function=False,
+    promote="none",
+    saves=("flat_index",),
+    grad="MaskedSelectBackward0",
+)
 def _masked_select_value(input, flat_index):
     return input.reshape(-1)[flat_index]
 
@@ -801,8 +908,13 @@ def _clamped(x, indices):
     return tuple(out)
 
 
-@op("_unsafe_masked_index_k(Tensor x, Tensor mask, Tensor?[] indices, Scalar fill) -> Tensor", function=False,
-    promote="none", saves=("mask", "indices"), grad="UnsafeMaskedIndexBackward0")
+@op(
+    "_unsafe_masked_index_k(Tensor x, Tensor mask, Tensor?[] indices, Scalar fill) -> Tensor",
+    function=False,
+    promote="none",
+    saves=("mask", "indices"),
+    grad="UnsafeMaskedIndexBackward0",
+)
 def _unsafe_masked_index_k(x, mask, indices, fill):
     from .copy import convert
 
@@ -810,8 +922,11 @@ def _unsafe_masked_index_k(x, mask, indices, fill):
     return jnp.where(mask, v, convert(fill, x.dtype))
 
 
-@op("_unsafe_masked_index_put_accumulate(Tensor x, Tensor mask, Tensor?[] indices, Tensor values) -> Tensor",
-    promote="none", saves=("mask", "indices"))
+@op(
+    "_unsafe_masked_index_put_accumulate(Tensor x, Tensor mask, Tensor?[] indices, Tensor values) -> Tensor",
+    promote="none",
+    saves=("mask", "indices"),
+)
 def _unsafe_masked_index_put_accumulate(x, mask, indices, values):
     vals = jnp.where(mask, values, jnp.zeros((), values.dtype)).astype(x.dtype)
     return x.at[_clamped(x, indices)].add(vals)
@@ -834,8 +949,13 @@ def _nonzero_static_check(input, size, fill_value=-1):
         raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
 
 
-@op("nonzero_static(Tensor input, *, int size, int fill_value=-1) -> Tensor", method=True, promote="none",
-    differentiable=False, check=_nonzero_static_check)
+@op(
+    "nonzero_static(Tensor input, *, int size, int fill_value=-1) -> Tensor",
+    method=True,
+    promote="none",
+    differentiable=False,
+    check=_nonzero_static_check,
+)
 def nonzero_static(input, size, fill_value=-1):
     """The first ``size`` nonzero coordinates (padded with ``fill_value``): a static shape, so jittable."""
     nd = builtins.max(input.ndim, 0)
@@ -845,5 +965,7 @@ def nonzero_static(input, size, fill_value=-1):
     (pos,) = jnp.nonzero(flat, size=size, fill_value=-1)
     if nd == 0:
         return jnp.zeros((size, 0), np.int64)
-    coords = jnp.stack(jnp.unravel_index(jnp.maximum(pos, 0), input.shape), axis=-1).astype(np.int64)
+    coords = jnp.stack(jnp.unravel_index(jnp.maximum(pos, 0), input.shape), axis=-1).astype(
+        np.int64
+    )
     return jnp.where((pos >= 0)[:, None], coords, jnp.asarray(fill_value, np.int64))

@@ -31,8 +31,12 @@ def _diff_check(input, n=1, dim=-1, prepend=None, append=None):
             raise RuntimeError("diff expects prepend or append to be the same dimension as input")
 
 
-@op("diff(Tensor input, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None) -> Tensor", method=True,
-    check=_diff_check, grad="SubBackward0")
+@op(
+    "diff(Tensor input, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None) -> Tensor",
+    method=True,
+    check=_diff_check,
+    grad="SubBackward0",
+)
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     d = wrap_dim(dim, input.ndim)
     if n == 0:  # torch ignores prepend/append then
@@ -54,7 +58,9 @@ def _trapz_promote(compute, args):
 
 def _trap_x_check(y, x, dim=-1):
     if y.dim() == 0:
-        raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [-1, 0], but got {dim})"
+        )
 
 
 def _trap_dx(y, d):
@@ -78,8 +84,12 @@ def _x_diff(y, x, d):
     return jnp.diff(x, axis=builtins.max(xd, 0) if x.ndim != y.ndim else d)
 
 
-@_kernel("trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor", short="trapezoid", promote=_trapz_promote,
-         grad="DivBackward1")
+@_kernel(
+    "trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor",
+    short="trapezoid",
+    promote=_trapz_promote,
+    grad="DivBackward1",
+)
 def _trapezoid_x(y, x, dim=-1):
     d = wrap_dim(dim, y.ndim)
     if y.shape[d] == 0:
@@ -90,8 +100,12 @@ def _trapezoid_x(y, x, dim=-1):
     return jnp.sum(dx * (hi + lo), axis=d) / 2
 
 
-@_kernel("trapezoid.dx(Tensor y, *, float dx=1, int dim=-1) -> Tensor", short="trapezoid", promote=_trapz_promote,
-         grad="MulBackward1")
+@_kernel(
+    "trapezoid.dx(Tensor y, *, float dx=1, int dim=-1) -> Tensor",
+    short="trapezoid",
+    promote=_trapz_promote,
+    grad="MulBackward1",
+)
 def _trapezoid_dx(y, dx=1.0, dim=-1):
     d = wrap_dim(dim, y.ndim)
     return _trap_dx(y, d) * jnp.asarray(dx, y.dtype)
@@ -116,8 +130,12 @@ def trapz(y, x=None, *, dx=None, dim=-1):
     return trapezoid(y, x, dx=dx, dim=dim)
 
 
-@_kernel("cumulative_trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor", short="cumulative_trapezoid",
-         promote=_trapz_promote, grad="DivBackward1")
+@_kernel(
+    "cumulative_trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor",
+    short="cumulative_trapezoid",
+    promote=_trapz_promote,
+    grad="DivBackward1",
+)
 def _cumtrapz_x(y, x, dim=-1):
     d = wrap_dim(dim, y.ndim)
     if y.shape[d] == 0:
@@ -128,8 +146,12 @@ def _cumtrapz_x(y, x, dim=-1):
     return jnp.cumsum(dx * (hi + lo), axis=d) / 2
 
 
-@_kernel("cumulative_trapezoid.dx(Tensor y, *, float dx=1, int dim=-1) -> Tensor", short="cumulative_trapezoid",
-         promote=_trapz_promote, grad="CumsumBackward0")
+@_kernel(
+    "cumulative_trapezoid.dx(Tensor y, *, float dx=1, int dim=-1) -> Tensor",
+    short="cumulative_trapezoid",
+    promote=_trapz_promote,
+    grad="CumsumBackward0",
+)
 def _cumtrapz_dx(y, dx=1.0, dim=-1):
     d = wrap_dim(dim, y.ndim)
     if y.shape[d] == 0:
@@ -167,8 +189,11 @@ def _sl(x, d, a, b=None):
     return lax.slice_in_dim(x, a, b, axis=d)
 
 
-@_kernel("gradient.scalars(Tensor input, float[] spacing, int[] dim, int edge_order=1) -> Tensor[]",
-         short="gradient", grad="CatBackward0")
+@_kernel(
+    "gradient.scalars(Tensor input, float[] spacing, int[] dim, int edge_order=1) -> Tensor[]",
+    short="gradient",
+    grad="CatBackward0",
+)
 def _gradient_scalars(input, spacing, dim, edge_order=1):
     out = []
     for h, d in zip(spacing, dim):
@@ -188,8 +213,11 @@ def _gradient_scalars(input, spacing, dim, edge_order=1):
     return tuple(out)
 
 
-@_kernel("gradient.coordinates(Tensor input, Tensor[] spacing, int[] dim, int edge_order=1) -> Tensor[]",
-         short="gradient", grad="CatBackward0")
+@_kernel(
+    "gradient.coordinates(Tensor input, Tensor[] spacing, int[] dim, int edge_order=1) -> Tensor[]",
+    short="gradient",
+    grad="CatBackward0",
+)
 def _gradient_coords(input, spacing, dim, edge_order=1):
     out = []
     for c, d in zip(spacing, dim):
@@ -227,7 +255,11 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
     ``dim`` with unit, scalar, per-dim scalar or coordinate-tensor ``spacing``; a tuple of tensors."""
     if input.dtype is D.uint8:
         raise RuntimeError("torch.gradient does not support uint8 input.")
-    dims = tuple(range(input.dim())) if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
+    dims = (
+        tuple(range(input.dim()))
+        if dim is None
+        else ((dim,) if isinstance(dim, int) else tuple(dim))
+    )
     if spacing is None:  # the `Number spacing = None` overload: unit spacing
         spacing = 1
     if isinstance(spacing, Tensor):
@@ -257,7 +289,9 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
         reduce_dims(dims, input.dim())  # dim range / duplicate checks
     for d in dims:
         if input.shape[wrap_dim(d, input.dim())] < edge_order + 1:
-            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+            raise RuntimeError(
+                "torch.gradient expected each dimension size to be at least edge_order+1"
+            )
     if n and isinstance(spacing[0], Tensor):
         for c in spacing:
             if c.dim() != 1:
@@ -272,6 +306,10 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
 
 # ------------------------------------------------------------------ installation of the front ends
 
-for _name, _fn in (("trapezoid", trapezoid), ("trapz", trapz), ("cumulative_trapezoid", cumulative_trapezoid)):
+for _name, _fn in (
+    ("trapezoid", trapezoid),
+    ("trapz", trapz),
+    ("cumulative_trapezoid", cumulative_trapezoid),
+):
     _install(_name, _fn, method=False)
 _install("gradient", gradient, method=False)

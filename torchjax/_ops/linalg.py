@@ -71,8 +71,9 @@ def _trsolve(a, b, *, left=True, lower, trans=False, conj=False, unit=False):
     b = jnp.broadcast_to(b, batch + b.shape[-2:])
     if a.shape[-1] == 0 or b.size == 0:
         return jnp.zeros(b.shape, b.dtype)
-    return lax.linalg.triangular_solve(a, b, left_side=left, lower=lower, transpose_a=trans, conjugate_a=conj,
-                                       unit_diagonal=unit)
+    return lax.linalg.triangular_solve(
+        a, b, left_side=left, lower=lower, transpose_a=trans, conjugate_a=conj, unit_diagonal=unit
+    )
 
 
 def _info_from_diag(d):
@@ -106,8 +107,13 @@ def _perm_matrix(perm, dt):
 def _lu_solve_core(lu, perm, b, trans=0):
     """Solve A x = b (trans 0), A^T x = b (1) or A^H x = b (2) given A[perm] = L U."""
     if trans == 0:
-        pb = jnp.take_along_axis(b, jnp.broadcast_to(perm[..., :, None], perm.shape + (b.shape[-1],)), axis=-2) \
-            if perm.ndim == b.ndim - 1 else _apply_perm(b, perm)
+        pb = (
+            jnp.take_along_axis(
+                b, jnp.broadcast_to(perm[..., :, None], perm.shape + (b.shape[-1],)), axis=-2
+            )
+            if perm.ndim == b.ndim - 1
+            else _apply_perm(b, perm)
+        )
         y = _trsolve(lu, pb, lower=True, unit=True)
         return _trsolve(lu, y, lower=False)
     conj = trans == 2
@@ -156,7 +162,9 @@ def _t(x):
 
 def _need_float(fname, A):
     if not (A.dtype.is_floating_point or A.dtype.is_complex):
-        raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {sname(A.dtype)}")
+        raise RuntimeError(
+            f"{fname}: Expected a floating point or complex tensor as input. Got {sname(A.dtype)}"
+        )
 
 
 def _need_matrix(fname, A, name="A"):
@@ -180,7 +188,7 @@ def _no_low_precision(fname, A):
 def _not_impl(kernel, A, *, ints=True):
     dt = A.dtype
     if dt in (D.float16, D.bfloat16) or (ints and not (dt.is_floating_point or dt.is_complex)):
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{sname(dt)}\'')
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{sname(dt)}'")
 
 
 def _same_dtype(fname, A, B, an="A", bn="B"):
@@ -278,8 +286,12 @@ def _inv_check(A, *rest):
     _square_float("linalg.inv", lowprec=True)(A)
 
 
-@op("linalg_inv_ex(Tensor A, *, bool check_errors=False) -> (Tensor inverse, Tensor info)", namespace="_linalg",
-    promote="none", check=_inv_check)
+@op(
+    "linalg_inv_ex(Tensor A, *, bool check_errors=False) -> (Tensor inverse, Tensor info)",
+    namespace="_linalg",
+    promote="none",
+    check=_inv_check,
+)
 def _inv_ex_op(A, check_errors):
     return _inv_value(A)
 
@@ -341,31 +353,57 @@ def _slogdet_value(A):
     return s.astype(A.dtype), l.astype(_real_dtype(A.dtype))
 
 
-@op("linalg.det(Tensor A) -> Tensor", namespace="linalg", promote="none", check=_det_check("linalg.det", "lu_cpu"))
+@op(
+    "linalg.det(Tensor A) -> Tensor",
+    namespace="linalg",
+    promote="none",
+    check=_det_check("linalg.det", "lu_cpu"),
+)
 def det(A):
     return _det_value(A)
 
 
-@op("det(Tensor input) -> Tensor", method=True, promote="none", check=_det_check("linalg.det", "lu_cpu"),
-    grad="LinalgDetBackward0", out=False)
+@op(
+    "det(Tensor input) -> Tensor",
+    method=True,
+    promote="none",
+    check=_det_check("linalg.det", "lu_cpu"),
+    grad="LinalgDetBackward0",
+    out=False,
+)
 def _tdet(input):
     return _det_value(input)
 
 
-@op("linalg.slogdet(Tensor A) -> (Tensor sign, Tensor logabsdet)", namespace="linalg", promote="none",
-    check=_det_check("linalg.slogdet", None))
+@op(
+    "linalg.slogdet(Tensor A) -> (Tensor sign, Tensor logabsdet)",
+    namespace="linalg",
+    promote="none",
+    check=_det_check("linalg.slogdet", None),
+)
 def slogdet(A):
     return _slogdet_value(A)
 
 
-@op("slogdet(Tensor input) -> (Tensor sign, Tensor logabsdet)", method=True, promote="none",
-    check=_det_check("linalg.slogdet", None), grad="LinalgSlogdetBackward0")
+@op(
+    "slogdet(Tensor input) -> (Tensor sign, Tensor logabsdet)",
+    method=True,
+    promote="none",
+    check=_det_check("linalg.slogdet", None),
+    grad="LinalgSlogdetBackward0",
+)
 def _tslogdet(input):
     return _slogdet_value(input)
 
 
-@op("logdet(Tensor input) -> Tensor", method=True, promote="none", check=_det_check("linalg.slogdet", None),
-    grad="WhereBackward0", out=False)
+@op(
+    "logdet(Tensor input) -> Tensor",
+    method=True,
+    promote="none",
+    check=_det_check("linalg.slogdet", None),
+    grad="WhereBackward0",
+    out=False,
+)
 def logdet(input):
     s, l = _slogdet_value(input)
     if jnp.issubdtype(input.dtype, jnp.complexfloating):
@@ -390,7 +428,9 @@ def _chol_info(a):
         ok = d > 0
         info = jnp.where((info == 0) & ~ok, j + 1, info)
         dj = jnp.sqrt(jnp.where(ok, d, 1)).astype(a.dtype)
-        col = (a[..., :, j] - jnp.sum(L * jnp.conj(row)[..., None, :] * mask, axis=-1)) / dj[..., None]
+        col = (a[..., :, j] - jnp.sum(L * jnp.conj(row)[..., None, :] * mask, axis=-1)) / dj[
+            ..., None
+        ]
         col = jnp.where(idx > j, col, jnp.where(idx == j, dj[..., None], 0))
         return L.at[..., :, j].set(col), info
 
@@ -431,9 +471,12 @@ def _cholesky_value(A, upper):
     return (_mH(L) if upper else L), info
 
 
-@op("linalg_cholesky_ex(Tensor A, *, bool upper=False, bool check_errors=False) -> (Tensor L, Tensor info)",
-    namespace="_linalg", promote="none",
-    check=lambda A, *a: _square_float("linalg.cholesky", kernel="cholesky_cpu")(A))
+@op(
+    "linalg_cholesky_ex(Tensor A, *, bool upper=False, bool check_errors=False) -> (Tensor L, Tensor info)",
+    namespace="_linalg",
+    promote="none",
+    check=lambda A, *a: _square_float("linalg.cholesky", kernel="cholesky_cpu")(A),
+)
 def _cholesky_ex_op(A, upper, check_errors):
     return _cholesky_value(A, upper)
 
@@ -456,8 +499,14 @@ def linalg_cholesky(A, upper=False):
     return L
 
 
-@op("_cholesky(Tensor input, bool upper) -> (Tensor, Tensor)", namespace="_linalg", promote="none", out=False,
-    grad="CholeskyBackward0", check=lambda input, upper: _square_float("cholesky", kernel="cholesky_cpu")(input))
+@op(
+    "_cholesky(Tensor input, bool upper) -> (Tensor, Tensor)",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    grad="CholeskyBackward0",
+    check=lambda input, upper: _square_float("cholesky", kernel="cholesky_cpu")(input),
+)
 def _tcholesky_op(input, upper):
     return _cholesky_value(input, upper)
 
@@ -481,9 +530,13 @@ def _check_chol_solve(input, input2, upper=False):
     if not (_t(input) and _t(input2)):
         return
     if input.dim() < 2:
-        raise RuntimeError(f"b should have at least 2 dimensions, but has {input.dim()} dimensions instead")
+        raise RuntimeError(
+            f"b should have at least 2 dimensions, but has {input.dim()} dimensions instead"
+        )
     if input2.dim() < 2:
-        raise RuntimeError(f"u should have at least 2 dimensions, but has {input2.dim()} dimensions instead")
+        raise RuntimeError(
+            f"u should have at least 2 dimensions, but has {input2.dim()} dimensions instead"
+        )
     if input.dtype is not input2.dtype:
         raise RuntimeError(
             f"Expected b and A to have the same dtype, but found b of type {sname(input.dtype)} and A of type "
@@ -532,8 +585,12 @@ def _chol_solve_bwd(res, ct):
 _chol_solve_core.defvjp(_chol_solve_fwd, _chol_solve_bwd)
 
 
-@op("cholesky_solve(Tensor input, Tensor input2, bool upper=False) -> Tensor", method=True, promote="none",
-    check=_check_chol_solve)
+@op(
+    "cholesky_solve(Tensor input, Tensor input2, bool upper=False) -> Tensor",
+    method=True,
+    promote="none",
+    check=_check_chol_solve,
+)
 def cholesky_solve(input, input2, upper):
     batch = jnp.broadcast_shapes(input.shape[:-2], input2.shape[:-2])
     B = jnp.broadcast_to(input, batch + input.shape[-2:])
@@ -577,8 +634,12 @@ def _chol_inv_bwd(res, ct):
 _chol_inv_core.defvjp(_chol_inv_fwd, _chol_inv_bwd)
 
 
-@op("cholesky_inverse(Tensor input, bool upper=False) -> Tensor", method=True, promote="none",
-    check=_check_chol_inv)
+@op(
+    "cholesky_inverse(Tensor input, bool upper=False) -> Tensor",
+    method=True,
+    promote="none",
+    check=_check_chol_inv,
+)
 def cholesky_inverse(input, upper):
     if input.shape[-1] == 0:
         return input

@@ -66,14 +66,23 @@ def _qr_value(A, mode):
     return Q, Rr
 
 
-@op("linalg.qr(Tensor A, str mode='reduced') -> (Tensor Q, Tensor R)", namespace="linalg", promote="none",
-    check=_qr_check("linalg.qr"))
+@op(
+    "linalg.qr(Tensor A, str mode='reduced') -> (Tensor Q, Tensor R)",
+    namespace="linalg",
+    promote="none",
+    check=_qr_check("linalg.qr"),
+)
 def qr_linalg(A, mode):
     return _qr_value(A, mode)
 
 
-@op("_qr(Tensor input, str mode) -> (Tensor Q, Tensor R)", namespace="_linalg", promote="none",
-    grad="LinalgQrBackward0", check=_qr_check("linalg.qr"))
+@op(
+    "_qr(Tensor input, str mode) -> (Tensor Q, Tensor R)",
+    namespace="_linalg",
+    promote="none",
+    grad="LinalgQrBackward0",
+    check=_qr_check("linalg.qr"),
+)
 def _tqr_op(input, mode):
     return _qr_value(input, mode)
 
@@ -188,7 +197,9 @@ def _svd_value(A, full):
     if k == 0:
         b = A.shape[:-2]
         U = jnp.broadcast_to(jnp.eye(m, m if full else k, dtype=A.dtype), b + (m, m if full else k))
-        Vh = jnp.broadcast_to(jnp.eye(n if full else k, n, dtype=A.dtype), b + (n if full else k, n))
+        Vh = jnp.broadcast_to(
+            jnp.eye(n if full else k, n, dtype=A.dtype), b + (n if full else k, n)
+        )
         return U, jnp.zeros(b + (0,), _real_dtype(A.dtype)), Vh
     return _svd_core(A, full)
 
@@ -211,26 +222,47 @@ def _svd_check(A, full_matrices=True, driver=None):
         )
 
 
-@op("linalg.svd(Tensor A, bool full_matrices=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh)",
-    namespace="linalg", promote="none", check=_svd_check)
+@op(
+    "linalg.svd(Tensor A, bool full_matrices=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh)",
+    namespace="linalg",
+    promote="none",
+    check=_svd_check,
+)
 def svd_linalg(A, full_matrices, driver):
     return _svd_value(A, full_matrices)
 
 
-@op("linalg.svdvals(Tensor A, *, str? driver=None) -> Tensor", namespace="linalg", promote="none",
-    check=lambda A, driver=None: _svd_check(A, True, driver), grad="LinalgSvdBackward0")
+@op(
+    "linalg.svdvals(Tensor A, *, str? driver=None) -> Tensor",
+    namespace="linalg",
+    promote="none",
+    check=lambda A, driver=None: _svd_check(A, True, driver),
+    grad="LinalgSvdBackward0",
+)
 def svdvals(A, driver):
     return _svdvals_value(A)
 
 
-@op("_svd_full(Tensor A, bool full) -> (Tensor, Tensor, Tensor)", namespace="_linalg", promote="none", out=False,
-    grad="LinalgSvdBackward0", check=lambda A, full: _svd_check(A))
+@op(
+    "_svd_full(Tensor A, bool full) -> (Tensor, Tensor, Tensor)",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    grad="LinalgSvdBackward0",
+    check=lambda A, full: _svd_check(A),
+)
 def _svd_op(A, full):
     return _svd_value(A, full)
 
 
-@op("_svdvals(Tensor A) -> Tensor", namespace="_linalg", promote="none", out=False, grad="LinalgSvdBackward0",
-    check=lambda A: _svd_check(A))
+@op(
+    "_svdvals(Tensor A) -> Tensor",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    grad="LinalgSvdBackward0",
+    check=lambda A: _svd_check(A),
+)
 def _svdvals_op(A):
     return _svdvals_value(A)
 
@@ -330,14 +362,23 @@ def _eigh_value(A, UPLO):
     return _eigh_core(A, UPLO.upper() == "L")
 
 
-@op("linalg.eigh(Tensor A, str UPLO='L') -> (Tensor eigenvalues, Tensor eigenvectors)", namespace="linalg",
-    promote="none", check=_eigh_check("linalg.eigh"))
+@op(
+    "linalg.eigh(Tensor A, str UPLO='L') -> (Tensor eigenvalues, Tensor eigenvectors)",
+    namespace="linalg",
+    promote="none",
+    check=_eigh_check("linalg.eigh"),
+)
 def eigh(A, UPLO):
     return _eigh_value(A, UPLO)
 
 
-@op("linalg.eigvalsh(Tensor A, str UPLO='L') -> Tensor", namespace="linalg", promote="none",
-    check=_eigh_check("linalg.eigh"), grad="LinalgEighBackward0")
+@op(
+    "linalg.eigvalsh(Tensor A, str UPLO='L') -> Tensor",
+    namespace="linalg",
+    promote="none",
+    check=_eigh_check("linalg.eigh"),
+    grad="LinalgEighBackward0",
+)
 def eigvalsh(A, UPLO):
     return _eigh_value(A, UPLO)[0]
 
@@ -404,14 +445,23 @@ def _eig_check(name):
     return check
 
 
-@op("linalg.eig(Tensor A) -> (Tensor eigenvalues, Tensor eigenvectors)", namespace="linalg", promote="none",
-    check=_eig_check("linalg.eig"))
+@op(
+    "linalg.eig(Tensor A) -> (Tensor eigenvalues, Tensor eigenvectors)",
+    namespace="linalg",
+    promote="none",
+    check=_eig_check("linalg.eig"),
+)
 def eig(A):
     return _eig_value(A)
 
 
-@op("linalg.eigvals(Tensor A) -> Tensor", namespace="linalg", promote="none", check=_eig_check("linalg.eigvals"),
-    grad="LinalgEigBackward0")
+@op(
+    "linalg.eigvals(Tensor A) -> Tensor",
+    namespace="linalg",
+    promote="none",
+    check=_eig_check("linalg.eigvals"),
+    grad="LinalgEigBackward0",
+)
 def eigvals(A):
     return _eig_value(A)[0]
 
@@ -427,12 +477,20 @@ def _pinv_backward(g, pinvA, A):
     if m <= n:
         K = _mm(gh, pinvA)
         KpinvAh = _mm(K, pinvAh)
-        return (-_mH(_mm(pinvA, K)) + KpinvAh - _mm(_mm(A, pinvA), KpinvAh)
-                + _mm(_mm(pinvAh, pinvA), gh - _mm(K, A)))
+        return (
+            -_mH(_mm(pinvA, K))
+            + KpinvAh
+            - _mm(_mm(A, pinvA), KpinvAh)
+            + _mm(_mm(pinvAh, pinvA), gh - _mm(K, A))
+        )
     K = _mm(pinvA, gh)
     pinvAhK = _mm(pinvAh, K)
-    return (-_mH(_mm(K, pinvA)) + pinvAhK - _mm(_mm(pinvAhK, pinvA), A)
-            + _mm(_mm(gh - _mm(A, K), pinvA), pinvAh))
+    return (
+        -_mH(_mm(K, pinvA))
+        + pinvAhK
+        - _mm(_mm(pinvAhK, pinvA), A)
+        + _mm(_mm(gh - _mm(A, K), pinvA), pinvAh)
+    )
 
 
 def _tolerances(atol, rtol, dt, m, n):
@@ -500,8 +558,14 @@ def _pinv_check(A, atol=None, rtol=None, hermitian=False):
         )
 
 
-@op("_pinv(Tensor A, Tensor? atol, Tensor? rtol, bool hermitian) -> Tensor", namespace="_linalg",
-    promote="none", grad="LinalgPinvBackward0", check=_pinv_check, saves=("A",))
+@op(
+    "_pinv(Tensor A, Tensor? atol, Tensor? rtol, bool hermitian) -> Tensor",
+    namespace="_linalg",
+    promote="none",
+    grad="LinalgPinvBackward0",
+    check=_pinv_check,
+    saves=("A",),
+)
 def _pinv_op(A, atol, rtol, hermitian):
     m, n = A.shape[-2:]
     a, r = _tolerances(atol, rtol, A.dtype, m, n)
@@ -525,7 +589,9 @@ def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
         if rtol is not None or atol is not None:
             raise TypeError("linalg_pinv() received an invalid combination of arguments")
         rtol = rcond
-    r = _pinv_op(A, _as_tol(atol, A) if _t(A) else atol, _as_tol(rtol, A) if _t(A) else rtol, hermitian)
+    r = _pinv_op(
+        A, _as_tol(atol, A) if _t(A) else atol, _as_tol(rtol, A) if _t(A) else rtol, hermitian
+    )
     if out is not None:
         return _write_out_composite("linalg_pinv", r, out, (A,))
     return r
@@ -566,7 +632,9 @@ def _lstsq_check(A, B, rcond=None, driver=None):
     if (B.shape[-1] if vec else B.shape[-2]) != A.shape[-2]:
         raise RuntimeError(f"{name}: input.size(-2) should match other.size(-{1 if vec else 2})")
     if driver is not None and driver not in ("gels", "gelsy", "gelsd", "gelss"):
-        raise RuntimeError(f"{name}: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
+        raise RuntimeError(
+            f"{name}: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)"
+        )
     err = R.broadcast_error(list(A.shape[:-2]), list(B.shape[:-1] if vec else B.shape[:-2]))
     if err is not None:
         raise err
@@ -574,8 +642,13 @@ def _lstsq_check(A, B, rcond=None, driver=None):
     return vec
 
 
-@op("_lstsq(Tensor A, Tensor B, float? rcond, str driver, bool vec) -> (Tensor, Tensor, Tensor, Tensor)",
-    namespace="_linalg", promote="none", out=False, grad="LinalgLstsqBackward0")
+@op(
+    "_lstsq(Tensor A, Tensor B, float? rcond, str driver, bool vec) -> (Tensor, Tensor, Tensor, Tensor)",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    grad="LinalgLstsqBackward0",
+)
 def _lstsq_op(A, B, rcond, driver, vec):
     m, n = A.shape[-2:]
     rd = _real_dtype(A.dtype)
@@ -623,7 +696,9 @@ def lstsq(A, B, rcond=None, *, driver=None, out=None):
             from . import api
 
             res = api.zeros((0,), dtype=res.dtype)
-    r = R.return_type("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))((X, res, rank, S))
+    r = R.return_type("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))(
+        (X, res, rank, S)
+    )
     if out is not None:
         return _write_out_composite("linalg_lstsq", r, out, (A, B))
     return r
@@ -678,9 +753,13 @@ def _hh_check(A, tau):
     if tau.dim() < 1:
         raise RuntimeError(f"{name}: tau must have at least 1 dimension.")
     if A.shape[-2] < A.shape[-1]:
-        raise RuntimeError(f"{name}: input.shape[-2] must be greater than or equal to input.shape[-1]")
+        raise RuntimeError(
+            f"{name}: input.shape[-2] must be greater than or equal to input.shape[-1]"
+        )
     if A.shape[-1] < tau.shape[-1]:
-        raise RuntimeError(f"{name}: input.shape[-1] must be greater than or equal to tau.shape[-1]")
+        raise RuntimeError(
+            f"{name}: input.shape[-1] must be greater than or equal to tau.shape[-1]"
+        )
     if A.dim() - tau.dim() != 1:
         raise RuntimeError(
             f"{name}: Expected tau to have one dimension less than input, but got tau.ndim equal to {tau.dim()} and "
@@ -692,7 +771,9 @@ def _hh_check(A, tau):
             f"{list(tau.shape[:-1])}"
         )
     if tau.dtype is not A.dtype:
-        raise RuntimeError(f"{name}: tau dtype {sname(tau.dtype)} does not match input dtype {sname(A.dtype)}")
+        raise RuntimeError(
+            f"{name}: tau dtype {sname(tau.dtype)} does not match input dtype {sname(A.dtype)}"
+        )
     _need_float(name, A)
 
 
@@ -702,14 +783,23 @@ def _hh_value(A, tau):
     return _apply_reflectors(A, tau, Q0, True, False)
 
 
-@op("linalg.householder_product(Tensor A, Tensor tau) -> Tensor", namespace="linalg", promote="none",
-    check=_hh_check)
+@op(
+    "linalg.householder_product(Tensor A, Tensor tau) -> Tensor",
+    namespace="linalg",
+    promote="none",
+    check=_hh_check,
+)
 def householder_product(A, tau):
     return _hh_value(A, tau)
 
 
-@op("orgqr(Tensor input, Tensor input2) -> Tensor", method=True, promote="none",
-    check=_hh_check, grad="LinalgHouseholderProductBackward0")
+@op(
+    "orgqr(Tensor input, Tensor input2) -> Tensor",
+    method=True,
+    promote="none",
+    check=_hh_check,
+    grad="LinalgHouseholderProductBackward0",
+)
 def orgqr(input, input2):
     return _hh_value(input, input2)
 
@@ -722,8 +812,13 @@ def _geqrf_check(input):
     _not_impl("geqrf_cpu", input)
 
 
-@op("geqrf(Tensor input) -> (Tensor a, Tensor tau)", method=True, promote="none", check=_geqrf_check,
-    differentiable=False)
+@op(
+    "geqrf(Tensor input) -> (Tensor a, Tensor tau)",
+    method=True,
+    promote="none",
+    check=_geqrf_check,
+    differentiable=False,
+)
 def geqrf(input):
     from jax._src.lax.linalg import geqrf as _jgeqrf
 
@@ -745,12 +840,16 @@ def _ormqr_check(input, input2, input3, left=True, transpose=False):
         if input3.shape[-2] != input.shape[-2]:
             raise RuntimeError(f"{name}: other.shape[-2] must be equal to input.shape[-2]")
         if input2.shape[-1] != min(input3.shape[-2], input.shape[-1]):
-            raise RuntimeError(f"{name}: tau.shape[-1] must be equal to min(other.shape[-2], input.shape[-1])")
+            raise RuntimeError(
+                f"{name}: tau.shape[-1] must be equal to min(other.shape[-2], input.shape[-1])"
+            )
     else:
         if input3.shape[-1] != input.shape[-2]:
             raise RuntimeError(f"{name}: other.shape[-1] must be equal to input.shape[-2]")
         if input2.shape[-1] != min(input3.shape[-1], input.shape[-1]):
-            raise RuntimeError(f"{name}: tau.shape[-1] must be equal to min(other.shape[-1], input.shape[-1])")
+            raise RuntimeError(
+                f"{name}: tau.shape[-1] must be equal to min(other.shape[-1], input.shape[-1])"
+            )
     for nm, t in (("tau", input2), ("other", input3)):
         if t.dtype is not input.dtype:
             raise RuntimeError(
@@ -760,8 +859,12 @@ def _ormqr_check(input, input2, input3, left=True, transpose=False):
     _need_float(name, input)
 
 
-@op("ormqr(Tensor input, Tensor input2, Tensor input3, bool left=True, bool transpose=False) -> Tensor",
-    method=True, promote="none", check=_ormqr_check)
+@op(
+    "ormqr(Tensor input, Tensor input2, Tensor input3, bool left=True, bool transpose=False) -> Tensor",
+    method=True,
+    promote="none",
+    check=_ormqr_check,
+)
 def ormqr(input, input2, input3, left, transpose):
     return _apply_reflectors(input, input2, input3, left, transpose)
 
@@ -772,7 +875,11 @@ def ormqr(input, input2, input3, left, transpose):
 def _approximate_basis(A, q, niter, M):
     from . import api
 
-    dtype = A.dtype if A.dtype.is_complex else (A.dtype if A.dtype in (D.float16, D.float32, D.float64) else D.float32)
+    dtype = (
+        A.dtype
+        if A.dtype.is_complex
+        else (A.dtype if A.dtype in (D.float16, D.float32, D.float64) else D.float32)
+    )
     Rm = api.randn(A.shape[-1], q, dtype=dtype)
     X = api.matmul(A, Rm)
     if M is not None:
@@ -825,7 +932,9 @@ def pca_lowrank(A, q=None, center=True, niter=2):
     if q is None:
         q = min(6, m, n)
     elif not (q >= 0 and q <= min(m, n)):
-        raise ValueError(f"q(={q}) must be non-negative integer and not greater than min(m, n)={min(m, n)}")
+        raise ValueError(
+            f"q(={q}) must be non-negative integer and not greater than min(m, n)={min(m, n)}"
+        )
     if not (niter >= 0):
         raise ValueError(f"niter(={niter}) must be non-negative integer")
     if not center:
@@ -844,6 +953,11 @@ register_function("pca_lowrank", pca_lowrank)
 for _ns, _names in (("", ("svd", "qr")), ("linalg", ("qr", "svd", "svdvals", "eigh", "eigvalsh"))):
     for _name in _names:
         strict_out(_ns, _name)
-strict_out("", "ormqr", lambda rd, od: (
-    f"torch.ormqr: Expected input and result to have the same dtype, but input has dtype{sname(rd)} and result has "
-    f"dtype {sname(od)}"))
+strict_out(
+    "",
+    "ormqr",
+    lambda rd, od: (
+        f"torch.ormqr: Expected input and result to have the same dtype, but input has dtype{sname(rd)} and result has "
+        f"dtype {sname(od)}"
+    ),
+)

@@ -46,8 +46,13 @@ def _mpow_check(A, n):
     _need_square("linalg.matrix_power", A)
 
 
-@op("_matrix_power(Tensor A, int n) -> Tensor", namespace="_linalg", promote="none", out=False,
-    grad="MmBackward0")
+@op(
+    "_matrix_power(Tensor A, int n) -> Tensor",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    grad="MmBackward0",
+)
 def _mpow_op(A, n):
     if n == 2:
         return _mm(A, A)
@@ -63,8 +68,13 @@ def _mpow_op(A, n):
     return res
 
 
-@op("_matrix_power_zero(Tensor A) -> Tensor", namespace="_linalg", promote="none", out=False,
-    grad="CopyBackwards")
+@op(
+    "_matrix_power_zero(Tensor A) -> Tensor",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    grad="CopyBackwards",
+)
 def _mpow_zero(A):
     return _eye_like(A) + 0 * A
 
@@ -78,7 +88,9 @@ def _matrix_power(A, n):
     from . import api
 
     if not _t(A):
-        raise TypeError(f"matrix_power(): argument 'input' (position 1) must be Tensor, not {type(A).__name__}")
+        raise TypeError(
+            f"matrix_power(): argument 'input' (position 1) must be Tensor, not {type(A).__name__}"
+        )
     n = n.__index__()
     _mpow_check(A, n)
     if n == 0:
@@ -100,7 +112,9 @@ def matrix_power(input, n):
 
 def _rank_check(A, hermitian):
     if A.dim() < 2:
-        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
+        raise RuntimeError(
+            "torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions."
+        )
     if A.dtype not in (D.float32, D.float64, D.complex64, D.complex128):
         raise RuntimeError("This function doesn't handle types other than float and double")
     if hermitian and A.shape[-1] != A.shape[-2]:
@@ -110,8 +124,13 @@ def _rank_check(A, hermitian):
         )
 
 
-@op("_matrix_rank(Tensor A, Tensor? atol, Tensor? rtol, bool hermitian) -> Tensor", namespace="_linalg",
-    promote="none", out=False, differentiable=False)
+@op(
+    "_matrix_rank(Tensor A, Tensor? atol, Tensor? rtol, bool hermitian) -> Tensor",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    differentiable=False,
+)
 def _rank_op(A, atol, rtol, hermitian):
     m, n = A.shape[-2:]
     if m == 0 or n == 0:
@@ -122,7 +141,9 @@ def _rank_op(A, atol, rtol, hermitian):
     else:
         s = jnp.linalg.svd(A, compute_uv=False)
     smax = jnp.max(s, axis=-1, keepdims=True)
-    tol = jnp.maximum(a[..., None] if jnp.ndim(a) else a, (r[..., None] if jnp.ndim(r) else r) * smax)
+    tol = jnp.maximum(
+        a[..., None] if jnp.ndim(a) else a, (r[..., None] if jnp.ndim(r) else r) * smax
+    )
     return jnp.sum(s > tol, axis=-1).astype(np.int64)
 
 
@@ -143,8 +164,13 @@ register_function("matrix_rank", matrix_rank, ns="linalg")
 _COND_ORDS = (None, 2, -2, 1, -1, math.inf, -math.inf, "fro", "nuc")
 
 
-@op("_cond_svd(Tensor A, float p) -> Tensor", namespace="_linalg", promote="none", out=False,
-    grad="SqueezeBackward1")
+@op(
+    "_cond_svd(Tensor A, float p) -> Tensor",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    grad="SqueezeBackward1",
+)
 def _cond_svd(A, p):
     S = _svdvals_value(A)
     if S.shape[-1] == 0:
@@ -153,7 +179,13 @@ def _cond_svd(A, p):
     return r if p > 0 else 1 / r
 
 
-@op("_cond_nuc(Tensor A) -> Tensor", namespace="_linalg", promote="none", out=False, grad="MulBackward0")
+@op(
+    "_cond_nuc(Tensor A) -> Tensor",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    grad="MulBackward0",
+)
 def _cond_nuc(A):
     """torch's linalg_cond for ord="nuc": straight from the singular values,
     ``S.sum(-1) * S.reciprocal().sum(-1)`` (no inverse, so a singular matrix gives inf, or NaN
@@ -162,8 +194,13 @@ def _cond_nuc(A):
     return jnp.sum(S, axis=-1) * jnp.sum(1 / S, axis=-1)
 
 
-@op("_cond_inv(Tensor A, Any p) -> Tensor", namespace="_linalg", promote="none", out=False,
-    grad="NanToNumBackward0")
+@op(
+    "_cond_inv(Tensor A, Any p) -> Tensor",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    grad="NanToNumBackward0",
+)
 def _cond_inv(A, p):
     inv_, info = _inv_value(A)
     r = _matrix_norm_value(A, p, (-2, -1), False) * _matrix_norm_value(inv_, p, (-2, -1), False)
@@ -203,7 +240,9 @@ register_function("cond", cond, ns="linalg")
 def _sgn(x):
     if jnp.issubdtype(x.dtype, jnp.complexfloating):
         a = jnp.abs(x)
-        return jnp.where(a == 0, jnp.zeros_like(x), x / jnp.where(a == 0, jnp.ones_like(a), a).astype(x.dtype))
+        return jnp.where(
+            a == 0, jnp.zeros_like(x), x / jnp.where(a == 0, jnp.ones_like(a), a).astype(x.dtype)
+        )
     return jnp.sign(x)
 
 
@@ -212,8 +251,11 @@ def _vnorm_raw(x, ord, axes, keepdim):
     if ord == 0:
         return jnp.sum((a != 0).astype(a.dtype), axis=axes, keepdims=keepdim)
     if ord == math.inf:
-        return jnp.max(a, axis=axes, keepdims=keepdim, initial=None) if a.size else jnp.zeros(
-            _reduced_shape(a.shape, axes, keepdim), a.dtype)
+        return (
+            jnp.max(a, axis=axes, keepdims=keepdim, initial=None)
+            if a.size
+            else jnp.zeros(_reduced_shape(a.shape, axes, keepdim), a.dtype)
+        )
     if ord == -math.inf:
         return jnp.min(a, axis=axes, keepdims=keepdim)
     if ord == 1:
@@ -224,7 +266,11 @@ def _vnorm_raw(x, ord, axes, keepdim):
 
 
 def _reduced_shape(shape, axes, keepdim):
-    return tuple((1 if keepdim else None) if i in axes else s for i, s in enumerate(shape) if keepdim or i not in axes)
+    return tuple(
+        (1 if keepdim else None) if i in axes else s
+        for i, s in enumerate(shape)
+        if keepdim or i not in axes
+    )
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(1, 2, 3))
@@ -250,7 +296,9 @@ def _vnorm_bwd(ord, axes, keepdim, res, g):
     elif p == 1:
         gx = _sgn(x) * g
     elif p == 2:
-        gx = g * jnp.where(norm == 0, jnp.zeros_like(x), x / jnp.where(norm == 0, jnp.ones_like(norm), norm))
+        gx = g * jnp.where(
+            norm == 0, jnp.zeros_like(x), x / jnp.where(norm == 0, jnp.ones_like(norm), norm)
+        )
     elif math.isinf(p):
         mask = (a == norm) | jnp.isnan(a)
         cnt = jnp.sum(mask, axis=axes, keepdims=True).astype(g.dtype)
@@ -284,9 +332,13 @@ def _norm_dtype_check(name, x, dtype):
     if dtype is None:
         return
     if not (dtype.is_floating_point or dtype.is_complex):
-        raise RuntimeError(f"{name}: dtype should be floating point or complex, but got {sname(dtype)}")
+        raise RuntimeError(
+            f"{name}: dtype should be floating point or complex, but got {sname(dtype)}"
+        )
     if x.dtype.is_complex and not dtype.is_complex:
-        raise RuntimeError(f"{name}: dtype should be complex for complex inputs, but got {sname(dtype)}")
+        raise RuntimeError(
+            f"{name}: dtype should be complex for complex inputs, but got {sname(dtype)}"
+        )
     if not D.can_cast(x.dtype, dtype) or D.promote_types(x.dtype, dtype) is not dtype:
         raise RuntimeError(
             f"{name}: the dtype of the input ({sname(x.dtype)}) should be convertible without narrowing to the "
@@ -298,10 +350,14 @@ def _vnorm_check(x, ord=2, dim=None, keepdim=False, dtype=None):
     if not _t(x):
         return
     if isinstance(ord, (str, bytes)) or not isinstance(ord, (int, float, np.number)):
-        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type(ord).__name__}")
+        raise TypeError(
+            f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type(ord).__name__}"
+        )
     name = "linalg.vector_norm"
     if not (x.dtype.is_floating_point or x.dtype.is_complex):
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {sname(x.dtype)}")
+        raise RuntimeError(
+            f"{name}: Expected a floating point or complex tensor as input. Got {sname(x.dtype)}"
+        )
     _norm_dtype_check(name, x, dtype)
     nd = x.dim()
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
@@ -336,13 +392,21 @@ def _vector_norm_value(x, ord, dim, keepdim, dtype):
     if x.ndim == 0:
         return _tabs(x).astype(rd) if ord != 0 else (x != 0).astype(rd)
     if x.size == 0 or any(x.shape[a] == 0 for a in axes):
-        return jnp.zeros(_reduced_shape(x.shape, axes, keepdim), rd) if ord >= 0 else jnp.full(
-            _reduced_shape(x.shape, axes, keepdim), jnp.inf, rd)
+        return (
+            jnp.zeros(_reduced_shape(x.shape, axes, keepdim), rd)
+            if ord >= 0
+            else jnp.full(_reduced_shape(x.shape, axes, keepdim), jnp.inf, rd)
+        )
     return _vnorm(x, float(ord), axes, keepdim).astype(rd)
 
 
-@op("linalg.vector_norm(Tensor x, float ord=2, dim? dim=None, bool keepdim=False, *, ScalarType? dtype=None) "
-    "-> Tensor", namespace="linalg", promote="none", check=_vnorm_check)
+@op(
+    "linalg.vector_norm(Tensor x, float ord=2, dim? dim=None, bool keepdim=False, *, ScalarType? dtype=None) "
+    "-> Tensor",
+    namespace="linalg",
+    promote="none",
+    check=_vnorm_check,
+)
 def vector_norm(x, ord, dim, keepdim, dtype):
     return _vector_norm_value(x, ord, dim, keepdim, dtype)
 
@@ -376,14 +440,22 @@ def _matrix_norm_value(A, ord, dim, keepdim, dtype=None):
         if empty:
             return restore(jnp.zeros(B.shape[:-2], rd))
         s = _svdvals_value(B)
-        r = jnp.sum(s, axis=-1) if ord == "nuc" else (jnp.max(s, axis=-1) if ord == 2 else jnp.min(s, axis=-1))
+        r = (
+            jnp.sum(s, axis=-1)
+            if ord == "nuc"
+            else (jnp.max(s, axis=-1) if ord == 2 else jnp.min(s, axis=-1))
+        )
         return restore(r)
     # 1, -1 (max/min column sum), inf, -inf (max/min row sum)
     if empty:
         return restore(jnp.zeros(tuple(s for i, s in enumerate(A.shape) if i not in (d0, d1)), rd))
     sum_dim, red_dim = (d0, d1) if abs(ord) == 1 else (d1, d0)
     s = jnp.sum(_tabs(A), axis=sum_dim, keepdims=True)
-    r = jnp.max(s, axis=red_dim, keepdims=True) if ord > 0 else jnp.min(s, axis=red_dim, keepdims=True)
+    r = (
+        jnp.max(s, axis=red_dim, keepdims=True)
+        if ord > 0
+        else jnp.min(s, axis=red_dim, keepdims=True)
+    )
     if not keepdim:
         r = jnp.squeeze(r, axis=(d0, d1))
     return r.astype(rd)
@@ -394,11 +466,19 @@ def _mk_mnorm(gname):
         return _matrix_norm_value(A, ord, dim, keepdim, dtype)
 
     f.__name__ = "_mnorm_" + gname
-    return op(f"_matrix_norm_{gname}(Tensor A, Any ord, Any dim, bool keepdim, ScalarType? dtype) -> Tensor",
-              namespace="_linalg", promote="none", out=False, grad=gname)(f)
+    return op(
+        f"_matrix_norm_{gname}(Tensor A, Any ord, Any dim, bool keepdim, ScalarType? dtype) -> Tensor",
+        namespace="_linalg",
+        promote="none",
+        out=False,
+        grad=gname,
+    )(f)
 
 
-_MNORM = {g: _mk_mnorm(g) for g in ("LinalgVectorNormBackward0", "SumBackward1", "AmaxBackward0", "AminBackward0")}
+_MNORM = {
+    g: _mk_mnorm(g)
+    for g in ("LinalgVectorNormBackward0", "SumBackward1", "AmaxBackward0", "AminBackward0")
+}
 
 
 def _mnorm_grad_name(ord):
@@ -413,7 +493,9 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     """torch.linalg.matrix_norm."""
     name = "linalg.matrix_norm"
     if not _t(A):
-        raise TypeError(f"linalg_matrix_norm(): argument 'input' (position 1) must be Tensor, not {type(A).__name__}")
+        raise TypeError(
+            f"linalg_matrix_norm(): argument 'input' (position 1) must be Tensor, not {type(A).__name__}"
+        )
     _need_float(name, A)
     _need_matrix(name, A)
     if isinstance(ord, str):
@@ -439,18 +521,27 @@ register_function("matrix_norm", matrix_norm, ns="linalg")
 def norm(input, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
     """torch.linalg.norm: a vector or matrix norm depending on ``ord`` and ``dim``."""
     if not _t(input):
-        raise TypeError(f"linalg_norm(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"linalg_norm(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     if dim is not None:
         dim = (dim,) if isinstance(dim, int) else tuple(dim)
         if len(dim) not in (1, 2):
-            raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dim)}")
+            raise RuntimeError(
+                f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dim)}"
+            )
     elif ord is not None and input.dim() not in (1, 2):
         raise RuntimeError(
             f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {input.dim()}D."
         )
-    if ord is not None and (isinstance(ord, str) or (dim is not None and len(dim) == 2) or
-                            (dim is None and input.dim() == 2)):
-        return matrix_norm(input, ord, dim if dim is not None else (-2, -1), keepdim, dtype=dtype, out=out)
+    if ord is not None and (
+        isinstance(ord, str)
+        or (dim is not None and len(dim) == 2)
+        or (dim is None and input.dim() == 2)
+    ):
+        return matrix_norm(
+            input, ord, dim if dim is not None else (-2, -1), keepdim, dtype=dtype, out=out
+        )
     o = 2 if ord is None else ord
     if not (input.dtype.is_floating_point or input.dtype.is_complex):
         raise RuntimeError(
@@ -468,26 +559,75 @@ register_function("norm", norm, ns="linalg")
 # chosen by the 1-norm, with scaling and squaring beyond the degree-18 bound; the same polynomial
 # evaluation schemes and bounds, so float32 results track torch's own rounding
 _MEXP_THETAS = {
-    "float": (1.192092800768788e-07, 5.978858893805233e-04, 5.116619363445086e-02, 5.800524627688768e-01,
-              1.461661507209034e+00, 3.010066362817634e+00),
-    "double": (2.220446049250313e-16, 2.580956802971767e-08, 3.397168839976962e-04, 4.991228871115323e-02,
-               2.996158913811580e-01, 1.090863719290036e+00),
+    "float": (
+        1.192092800768788e-07,
+        5.978858893805233e-04,
+        5.116619363445086e-02,
+        5.800524627688768e-01,
+        1.461661507209034e00,
+        3.010066362817634e00,
+    ),
+    "double": (
+        2.220446049250313e-16,
+        2.580956802971767e-08,
+        3.397168839976962e-04,
+        4.991228871115323e-02,
+        2.996158913811580e-01,
+        1.090863719290036e00,
+    ),
 }
 _T12_B = (
     (9.0198e-16, 0.46932117595418237389, -0.20099424927047284052, -0.04623946134063071740),
-    (5.31597895759871264183, 1.19926790417132231573, 0.01179296240992997031, 0.01108844528519167989),
-    (0.18188869982170434744, 0.05502798439925399070, 0.09351590770535414968, 0.00610700528898058230),
+    (
+        5.31597895759871264183,
+        1.19926790417132231573,
+        0.01179296240992997031,
+        0.01108844528519167989,
+    ),
+    (
+        0.18188869982170434744,
+        0.05502798439925399070,
+        0.09351590770535414968,
+        0.00610700528898058230,
+    ),
     (-2.0861320e-13, -0.13181061013830184015, -0.02027855540589259079, -0.00675951846863086359),
 )
 _T18_B = (
-    (0.0, -1.00365581030144618291e-01, -8.02924648241156932449e-03, -8.92138498045729985177e-04, 0.0),
-    (0.0, 3.97849749499645077844e-01, 1.36783778460411720168e00, 4.98289622525382669416e-01,
-     -6.37898194594723280150e-04),
-    (-1.09676396052962061844e01, 1.68015813878906206114e00, 5.71779846478865511061e-02,
-     -6.98210122488052056106e-03, 3.34975017086070470649e-05),
-    (-9.04316832390810593223e-02, -6.76404519071381882256e-02, 6.75961301770459654925e-02,
-     2.95552570429315521194e-02, -1.39180257516060693404e-05),
-    (0.0, 0.0, -9.23364619367118555360e-02, -1.69364939002081722752e-02, -1.40086798182036094347e-05),
+    (
+        0.0,
+        -1.00365581030144618291e-01,
+        -8.02924648241156932449e-03,
+        -8.92138498045729985177e-04,
+        0.0,
+    ),
+    (
+        0.0,
+        3.97849749499645077844e-01,
+        1.36783778460411720168e00,
+        4.98289622525382669416e-01,
+        -6.37898194594723280150e-04,
+    ),
+    (
+        -1.09676396052962061844e01,
+        1.68015813878906206114e00,
+        5.71779846478865511061e-02,
+        -6.98210122488052056106e-03,
+        3.34975017086070470649e-05,
+    ),
+    (
+        -9.04316832390810593223e-02,
+        -6.76404519071381882256e-02,
+        6.75961301770459654925e-02,
+        2.95552570429315521194e-02,
+        -1.39180257516060693404e-05,
+    ),
+    (
+        0.0,
+        0.0,
+        -9.23364619367118555360e-02,
+        -1.69364939002081722752e-02,
+        -1.40086798182036094347e-05,
+    ),
 )
 
 
@@ -522,7 +662,9 @@ def _taylor(A, deg, rd):
         x7 = (89.0 - sq) / (5040.0 * x3)
         y2 = (857.0 - 58.0 * sq) / 630.0
         A4 = _mm(A2, _lincomb((x1, x2), (A, A2), rd))
-        A8 = _mm(_lincomb((x3, 1.0), (A2, A4), rd), _lincomb((x4, x5, x6, x7), (eye, A, A2, A4), rd))
+        A8 = _mm(
+            _lincomb((x3, 1.0), (A2, A4), rd), _lincomb((x4, x5, x6, x7), (eye, A, A2, A4), rd)
+        )
         return _lincomb((1.0, 1.0, y2, 1.0), (eye, A, A2, A8), rd)
     A3 = _mm(A, A2)
     if deg == 12:
@@ -543,7 +685,7 @@ def _expm_one(a, thetas, rd):
 
     def scale_square(a):
         s = jnp.maximum(0, jnp.ceil(jnp.log2(norm / thetas[5]))).astype(np.int32)
-        x = _taylor(a / (2.0 ** s).astype(a.dtype), 18, rd)
+        x = _taylor(a / (2.0**s).astype(a.dtype), 18, rd)
         return lax.fori_loop(0, s, lambda i, x: _mm(x, x), x)
 
     branches = [functools.partial(_taylor, deg=d, rd=rd) for d in (1, 2, 4, 8, 12)] + [scale_square]
@@ -596,13 +738,25 @@ def _mexp_check(A):
     _need_square("linalg.matrix_exp", A)
 
 
-@op("linalg.matrix_exp(Tensor A) -> Tensor", namespace="linalg", promote="none", check=_mexp_check, out=False)
+@op(
+    "linalg.matrix_exp(Tensor A) -> Tensor",
+    namespace="linalg",
+    promote="none",
+    check=_mexp_check,
+    out=False,
+)
 def matrix_exp_linalg(A):
     return _expm(A) if A.shape[-1] else A
 
 
-@op("matrix_exp(Tensor input) -> Tensor", method=True, promote="none", check=_mexp_check, out=False,
-    grad="LinalgMatrixExpBackward0")
+@op(
+    "matrix_exp(Tensor input) -> Tensor",
+    method=True,
+    promote="none",
+    check=_mexp_check,
+    out=False,
+    grad="LinalgMatrixExpBackward0",
+)
 def matrix_exp(input):
     return _expm(input) if input.shape[-1] else input
 
@@ -610,41 +764,41 @@ def matrix_exp(input):
 # ------------------------------------------------------------------ functions torch 2.x removed (they raise)
 
 _REMOVED = {
-    'symeig': (
-        'This function was deprecated since version 1.9 and is now removed. The default behavior ha'
-        's changed from using the upper triangular portion of the matrix by default to using the lo'
-        'wer triangular portion.\n\nL, _ = torch.symeig(A, upper=upper) should be replaced with:\nL = '
+    "symeig": (
+        "This function was deprecated since version 1.9 and is now removed. The default behavior ha"
+        "s changed from using the upper triangular portion of the matrix by default to using the lo"
+        "wer triangular portion.\n\nL, _ = torch.symeig(A, upper=upper) should be replaced with:\nL = "
         "torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\n\nand\n\nL, V = torch.symeig(A, eigenvec"
         "tors=True) should be replaced with:\nL, V = torch.linalg.eigh(A, UPLO='U' if upper else 'L'"
-        ')'
+        ")"
     ),
-    'eig': (
-        'This function was deprecated since version 1.9 and is now removed. `torch.linalg.eig` retu'
-        'rns complex tensors of dtype `cfloat` or `cdouble` rather than real tensors mimicking comp'
-        'lex tensors.\n\nL, _ = torch.eig(A) should be replaced with:\nL_complex = torch.linalg.eigval'
-        's(A)\n\nand\n\nL, V = torch.eig(A, eigenvectors=True) should be replaced with:\nL_complex, V_co'
-        'mplex = torch.linalg.eig(A)'
+    "eig": (
+        "This function was deprecated since version 1.9 and is now removed. `torch.linalg.eig` retu"
+        "rns complex tensors of dtype `cfloat` or `cdouble` rather than real tensors mimicking comp"
+        "lex tensors.\n\nL, _ = torch.eig(A) should be replaced with:\nL_complex = torch.linalg.eigval"
+        "s(A)\n\nand\n\nL, V = torch.eig(A, eigenvectors=True) should be replaced with:\nL_complex, V_co"
+        "mplex = torch.linalg.eig(A)"
     ),
-    'solve': (
-        'This function was deprecated since version 1.9 and is now removed. `torch.solve` is deprec'
-        'ated in favor of `torch.linalg.solve`. `torch.linalg.solve` has its arguments reversed and'
-        ' does not return the LU factorization.\n\nTo get the LU factorization see `torch.lu`, which '
-        'can be used with `torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, A).solution sho'
-        'uld be replaced with:\nX = torch.linalg.solve(A, B)'
+    "solve": (
+        "This function was deprecated since version 1.9 and is now removed. `torch.solve` is deprec"
+        "ated in favor of `torch.linalg.solve`. `torch.linalg.solve` has its arguments reversed and"
+        " does not return the LU factorization.\n\nTo get the LU factorization see `torch.lu`, which "
+        "can be used with `torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, A).solution sho"
+        "uld be replaced with:\nX = torch.linalg.solve(A, B)"
     ),
-    'lstsq': (
-        'This function was deprecated since version 1.9 and is now removed. `torch.lstsq` is deprec'
-        'ated in favor of `torch.linalg.lstsq`.\n`torch.linalg.lstsq` has reversed arguments and doe'
-        's not return the QR decomposition in the returned tuple (although it returns other informa'
-        'tion about the problem).\n\nTo get the QR decomposition consider using `torch.linalg.qr`.\n\nT'
-        'he returned solution in `torch.lstsq` stored the residuals of the solution in the last m -'
-        ' n columns of the returned value whenever m > n. In torch.linalg.lstsq, the residuals are '
+    "lstsq": (
+        "This function was deprecated since version 1.9 and is now removed. `torch.lstsq` is deprec"
+        "ated in favor of `torch.linalg.lstsq`.\n`torch.linalg.lstsq` has reversed arguments and doe"
+        "s not return the QR decomposition in the returned tuple (although it returns other informa"
+        "tion about the problem).\n\nTo get the QR decomposition consider using `torch.linalg.qr`.\n\nT"
+        "he returned solution in `torch.lstsq` stored the residuals of the solution in the last m -"
+        " n columns of the returned value whenever m > n. In torch.linalg.lstsq, the residuals are "
         "in the field 'residuals' of the returned named tuple.\n\nThe unpacking of the solution, as i"
-        'n\nX, _ = torch.lstsq(B, A).solution[:A.size(1)]\nshould be replaced with:\nX = torch.linalg.'
-        'lstsq(A, B).solution'
+        "n\nX, _ = torch.lstsq(B, A).solution[:A.size(1)]\nshould be replaced with:\nX = torch.linalg."
+        "lstsq(A, B).solution"
     ),
-    'matrix_rank': (
-        'This function was deprecated since version 1.9 and is now removed.\nPlease use the `torch.l'
+    "matrix_rank": (
+        "This function was deprecated since version 1.9 and is now removed.\nPlease use the `torch.l"
         "inalg.matrix_rank` function instead. The parameter 'symmetric' was renamed in `torch.linal"
         "g.matrix_rank()` to 'hermitian'."
     ),
@@ -677,8 +831,10 @@ def nuclear_norm(input, dim=None, keepdim=False, *, out=None, dtype=None):
         dim, keepdim = None, dim
     if dim is None:
         if input.dim() != 2:
-            raise RuntimeError(f"Expected a tensor with 2 dimensions, but got a tensor with {input.dim()} dimension"
-                               f"{'' if input.dim() == 1 else 's'} instead.")
+            raise RuntimeError(
+                f"Expected a tensor with 2 dimensions, but got a tensor with {input.dim()} dimension"
+                f"{'' if input.dim() == 1 else 's'} instead."
+            )
         dim = (-2, -1)
     return matrix_norm(input, "nuc", tuple(dim), keepdim, dtype=dtype, out=out)
 
@@ -699,6 +855,13 @@ for _name in ("matrix_power",):
     strict_out("", _name)
 for _name in ("matrix_power", "vector_norm"):
     strict_out("linalg", _name)
-strict_out("linalg", "matrix_norm",
-           lambda rd, od: f"linalg.matrix_norm expected out tensor dtype {sname(rd)} but got: {sname(od)}")
-strict_out("linalg", "norm", lambda rd, od: f"linalg.norm expected out tensor dtype {sname(rd)} but got: {sname(od)}")
+strict_out(
+    "linalg",
+    "matrix_norm",
+    lambda rd, od: f"linalg.matrix_norm expected out tensor dtype {sname(rd)} but got: {sname(od)}",
+)
+strict_out(
+    "linalg",
+    "norm",
+    lambda rd, od: f"linalg.norm expected out tensor dtype {sname(rd)} but got: {sname(od)}",
+)

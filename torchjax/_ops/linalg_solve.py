@@ -76,8 +76,13 @@ def _check_tri_solve(input, A, upper=True, transpose=False, unitriangular=False)
     _not_impl("triangular_solve_cpu", input)
 
 
-@op("triangular_solve(Tensor input, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> "
-    "(Tensor solution, Tensor cloned_coefficient)", namespace="_linalg", promote="none", check=_check_tri_solve)
+@op(
+    "triangular_solve(Tensor input, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False) -> "
+    "(Tensor solution, Tensor cloned_coefficient)",
+    namespace="_linalg",
+    promote="none",
+    check=_check_tri_solve,
+)
 def _triangular_solve_op(input, A, upper, transpose, unitriangular):
     batch = jnp.broadcast_shapes(input.shape[:-2], A.shape[:-2])
     x = _trsolve(A, input, lower=not upper, trans=transpose, unit=unitriangular)
@@ -98,15 +103,21 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False,
 
 
 register_function("triangular_solve", triangular_solve)
-register_method("triangular_solve", lambda self, A, upper=True, transpose=False, unitriangular=False:
-                triangular_solve(self, A, upper, transpose, unitriangular))
+register_method(
+    "triangular_solve",
+    lambda self, A, upper=True, transpose=False, unitriangular=False: triangular_solve(
+        self, A, upper, transpose, unitriangular
+    ),
+)
 
 
 def _check_solve_tri(A, B, upper=None, left=True, unitriangular=False):
     if not (_t(A) and _t(B)):
         return
     if upper is None:
-        raise TypeError("linalg_solve_triangular() missing 1 required keyword-only argument: 'upper'")
+        raise TypeError(
+            "linalg_solve_triangular() missing 1 required keyword-only argument: 'upper'"
+        )
     name = "linalg.solve_triangular"
     _need_matrix(name, A)
     _need_matrix(name, B, "B")
@@ -127,8 +138,12 @@ def _check_solve_tri(A, B, upper=None, left=True, unitriangular=False):
     _need_float(name, A)
 
 
-@op("linalg.solve_triangular(Tensor A, Tensor B, *, bool? upper=None, bool left=True, bool unitriangular=False) "
-    "-> Tensor", namespace="linalg", check=_check_solve_tri)
+@op(
+    "linalg.solve_triangular(Tensor A, Tensor B, *, bool? upper=None, bool left=True, bool unitriangular=False) "
+    "-> Tensor",
+    namespace="linalg",
+    check=_check_solve_tri,
+)
 def solve_triangular(A, B, upper, left, unitriangular):
     return _trsolve(A, B, left=left, lower=not upper, unit=unitriangular)
 
@@ -146,7 +161,9 @@ def _lu_check(dims_name):
             )
         _not_impl("lu_cpu", A)
         if rest and rest[0] is False:
-            raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+            raise RuntimeError(
+                "linalg.lu_factor: LU without pivoting is not implemented on the CPU"
+            )
 
     return check
 
@@ -156,9 +173,13 @@ def _lu_factor_value(A):
     return lu_, piv + 1, info
 
 
-@op("linalg_lu_factor_ex(Tensor A, *, bool pivot=True, bool check_errors=False) -> "
-    "(Tensor LU, Tensor pivots, Tensor info)", namespace="_linalg", promote="none",
-    check=_lu_check("torch.lu_factor"))
+@op(
+    "linalg_lu_factor_ex(Tensor A, *, bool pivot=True, bool check_errors=False) -> "
+    "(Tensor LU, Tensor pivots, Tensor info)",
+    namespace="_linalg",
+    promote="none",
+    check=_lu_check("torch.lu_factor"),
+)
 def _lu_factor_ex_op(A, pivot, check_errors):
     return _lu_factor_value(A)
 
@@ -174,7 +195,11 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
 register_function("lu_factor_ex", lu_factor_ex, ns="linalg")
 
 
-@composite("linalg.lu_factor(Tensor A, *, bool pivot=True) -> (Tensor LU, Tensor pivots)", namespace="linalg", out=True)
+@composite(
+    "linalg.lu_factor(Tensor A, *, bool pivot=True) -> (Tensor LU, Tensor pivots)",
+    namespace="linalg",
+    out=True,
+)
 def lu_factor(A, pivot=True):
     lu_, piv, info = _lu_factor_ex_op(A, pivot=pivot)
     _raise_info(info, _lu_msg("torch.linalg.lu_factor"), A.dim() > 2, RuntimeError)
@@ -210,8 +235,12 @@ def _unpack_lu(lu_, perm, dt):
     return _perm_matrix(perm, dt), L, U
 
 
-@op("linalg.lu(Tensor A, *, bool pivot=True) -> (Tensor P, Tensor L, Tensor U)", namespace="linalg",
-    promote="none", check=_lu_check("linalg.lu"))
+@op(
+    "linalg.lu(Tensor A, *, bool pivot=True) -> (Tensor P, Tensor L, Tensor U)",
+    namespace="linalg",
+    promote="none",
+    check=_lu_check("linalg.lu"),
+)
 def linalg_lu(A, pivot):
     lu_, piv, perm, info = _lu(A)
     return _unpack_lu(lu_, perm, A.dtype)
@@ -238,23 +267,36 @@ def _check_lu_unpack(LU_data, LU_pivots):
         )
 
 
-@op("_lu_unpack_p(Tensor LU_data, Tensor LU_pivots) -> Tensor", namespace="_linalg", promote="none", out=False,
-    differentiable=False)
+@op(
+    "_lu_unpack_p(Tensor LU_data, Tensor LU_pivots) -> Tensor",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    differentiable=False,
+)
 def _lu_unpack_p(LU_data, LU_pivots):
     m = LU_data.shape[-2]
     perm = jnp.broadcast_to(_pivots_to_perm(LU_pivots, m), LU_data.shape[:-2] + (m,))
     return _perm_matrix(perm, LU_data.dtype)
 
 
-@op("_lu_unpack_lu(Tensor LU_data) -> (Tensor, Tensor)", namespace="_linalg", promote="none", out=False,
-    grad="LuUnpackBackward0")
+@op(
+    "_lu_unpack_lu(Tensor LU_data) -> (Tensor, Tensor)",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    grad="LuUnpackBackward0",
+)
 def _lu_unpack_lu(LU_data):
     _, L, U = _unpack_lu(LU_data, jnp.zeros(LU_data.shape[:-1], np.int32), LU_data.dtype)
     return L, U
 
 
-@composite("lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True) -> "
-           "(Tensor P, Tensor L, Tensor U)", out=True)
+@composite(
+    "lu_unpack(Tensor LU_data, Tensor LU_pivots, bool unpack_data=True, bool unpack_pivots=True) -> "
+    "(Tensor P, Tensor L, Tensor U)",
+    out=True,
+)
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
     from . import api
 
@@ -306,8 +348,12 @@ def _lu_solve_value(LU, pivots, B, left, adjoint):
     return _mH(_lu_solve_core(LU, perm, _mH(B), 0 if adjoint else 2))
 
 
-@op("linalg.lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor",
-    namespace="linalg", promote="none", check=_check_lu_solve)
+@op(
+    "linalg.lu_solve(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor",
+    namespace="linalg",
+    promote="none",
+    check=_check_lu_solve,
+)
 def lu_solve_linalg(LU, pivots, B, left, adjoint):
     return _lu_solve_value(LU, pivots, B, left, adjoint)
 
@@ -318,8 +364,13 @@ def _check_tlu_solve(input, LU_data, LU_pivots):
     _check_lu_solve(LU_data, LU_pivots, input)
 
 
-@op("_lu_solve(Tensor input, Tensor LU_data, Tensor LU_pivots) -> Tensor", namespace="_linalg", promote="none",
-    grad="LinalgLuSolveBackward0", check=_check_tlu_solve)
+@op(
+    "_lu_solve(Tensor input, Tensor LU_data, Tensor LU_pivots) -> Tensor",
+    namespace="_linalg",
+    promote="none",
+    grad="LinalgLuSolveBackward0",
+    check=_check_tlu_solve,
+)
 def _tlu_solve_op(input, LU_data, LU_pivots):
     return _lu_solve_value(LU_data, LU_pivots, input, True, False)
 
@@ -388,8 +439,11 @@ def _solve_value(A, B, left, vec):
     return X, jnp.broadcast_to(info, batch)
 
 
-@op("linalg_solve_ex(Tensor A, Tensor B, bool left, bool vec) -> (Tensor result, Tensor info)",
-    namespace="_linalg", promote="none")
+@op(
+    "linalg_solve_ex(Tensor A, Tensor B, bool left, bool vec) -> (Tensor result, Tensor info)",
+    namespace="_linalg",
+    promote="none",
+)
 def _solve_ex_op(A, B, left, vec):
     return _solve_value(A, B, left, vec)
 
@@ -406,7 +460,9 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
 register_function("solve_ex", solve_ex, ns="linalg")
 
 
-@composite("linalg.solve(Tensor A, Tensor B, *, bool left=True) -> Tensor", namespace="linalg", out=True)
+@composite(
+    "linalg.solve(Tensor A, Tensor B, *, bool left=True) -> Tensor", namespace="linalg", out=True
+)
 def solve(A, B, left=True):
     _check_solve(A, B, left)
     X, info = _solve_ex_op(A, B, left, _vector_rhs(A, B))
@@ -417,8 +473,13 @@ def solve(A, B, left=True):
 # ------------------------------------------------------------------ tensorinv / tensorsolve
 
 
-@op("_tensorinv(Tensor A, int ind) -> (Tensor, Tensor)", namespace="_linalg", promote="none", out=False,
-    grad="ReshapeAliasBackward0")
+@op(
+    "_tensorinv(Tensor A, int ind) -> (Tensor, Tensor)",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    grad="ReshapeAliasBackward0",
+)
 def _tensorinv_op(A, ind):
     p = math.prod(A.shape[:ind])
     inv_, info = _inv_value(A.reshape(p, p))
@@ -447,14 +508,19 @@ def tensorinv(A, ind=2, *, out=None):
 register_function("tensorinv", tensorinv, ns="linalg")
 
 
-@op("_tensorsolve(Tensor A, Tensor B, int[]? dims) -> (Tensor, Tensor)", namespace="_linalg", promote="none",
-    out=False, grad="ViewBackward0")
+@op(
+    "_tensorsolve(Tensor A, Tensor B, int[]? dims) -> (Tensor, Tensor)",
+    namespace="_linalg",
+    promote="none",
+    out=False,
+    grad="ViewBackward0",
+)
 def _tensorsolve_op(A, B, dims):
     if dims is not None:
         nd = A.ndim
         src = tuple(wrap_dim(d, nd) for d in dims)
         A = jnp.moveaxis(A, src, tuple(range(nd - len(src), nd)))
-    out_shape = A.shape[B.ndim:]
+    out_shape = A.shape[B.ndim :]
     p = math.prod(A.shape[: B.ndim])
     q = math.prod(out_shape)
     X, info = _solve_value(A.reshape(p, q), B.reshape(p), True, True)
@@ -469,7 +535,7 @@ def tensorsolve(A, B, dims=None, *, out=None):
         src = [wrap_dim(d, A.dim()) for d in dims]
         rest = [s for i, s in enumerate(shape) if i not in src]
         shape = rest + [shape[i] for i in src]
-    a, b = math.prod(shape[B.dim():]), math.prod(shape[: B.dim()])
+    a, b = math.prod(shape[B.dim() :]), math.prod(shape[: B.dim()])
     if a != b:
         raise RuntimeError(
             "Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == prod(self.shape[:other.ndim]), "
@@ -492,7 +558,11 @@ register_function("tensorsolve", tensorsolve, ns="linalg")
 
 
 def _cabs1(x):
-    return (jnp.abs(jnp.real(x)) + jnp.abs(jnp.imag(x))) if jnp.issubdtype(x.dtype, jnp.complexfloating) else jnp.abs(x)
+    return (
+        (jnp.abs(jnp.real(x)) + jnp.abs(jnp.imag(x)))
+        if jnp.issubdtype(x.dtype, jnp.complexfloating)
+        else jnp.abs(x)
+    )
 
 
 def _ldl_one(a, hermitian):
@@ -578,7 +648,9 @@ def _ldl_one(a, hermitian):
             trailing = (idx[:, None] > k + 1) & (idx[None, :] > k + 1)
             M = M - jnp.where(trailing, upd, 0)
             if herm:
-                M = jnp.where(jnp.eye(n, dtype=bool) & (idx[:, None] > k + 1), jnp.real(M).astype(dt), M)
+                M = jnp.where(
+                    jnp.eye(n, dtype=bool) & (idx[:, None] > k + 1), jnp.real(M).astype(dt), M
+                )
             M = M.at[:, k].set(jnp.where(idx > k + 1, wk, M[:, k]))
             M = M.at[:, k + 1].set(jnp.where(idx > k + 1, wkp1, M[:, k + 1]))
             return M
@@ -586,7 +658,9 @@ def _ldl_one(a, hermitian):
         Mn = lax.cond(zero, lambda M: M, lambda M: lax.cond(kstep == 1, one, two, M), Ms)
         info = jnp.where(zero & (info == 0), k + 1, info)
         p1 = (kp + 1).astype(np.int32)
-        piv = jnp.where(kstep == 1, piv.at[k].set(p1), piv.at[k].set(-p1).at[jnp.minimum(k + 1, n - 1)].set(-p1))
+        piv = jnp.where(
+            kstep == 1, piv.at[k].set(p1), piv.at[k].set(-p1).at[jnp.minimum(k + 1, n - 1)].set(-p1)
+        )
         return Mn, piv, info, k + kstep
 
     init = (full, jnp.zeros((n,), np.int32), jnp.zeros((), np.int32), jnp.zeros((), np.int32))
@@ -605,9 +679,14 @@ def _ldl_check(name):
     return check
 
 
-@op("linalg_ldl_factor_ex(Tensor A, *, bool hermitian=False, bool check_errors=False) -> "
-    "(Tensor LD, Tensor pivots, Tensor info)", namespace="_linalg", promote="none", differentiable=False,
-    check=_ldl_check("torch.linalg.ldl_factor_ex"))
+@op(
+    "linalg_ldl_factor_ex(Tensor A, *, bool hermitian=False, bool check_errors=False) -> "
+    "(Tensor LD, Tensor pivots, Tensor info)",
+    namespace="_linalg",
+    promote="none",
+    differentiable=False,
+    check=_ldl_check("torch.linalg.ldl_factor_ex"),
+)
 def _ldl_factor_ex_op(A, hermitian, check_errors):
     n = A.shape[-1]
     batch = A.shape[:-2]
@@ -629,7 +708,9 @@ def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
     """torch.linalg.ldl_factor_ex: LAPACK's compact Bunch-Kaufman LDL^T factorization (LD, pivots, info)."""
     r = _ldl_factor_ex_op(A, hermitian=hermitian, check_errors=check_errors, out=out)
     if check_errors:
-        _raise_info(r[2], lambda p, i: _ldl_msg("torch.linalg.ldl_factor_ex")("", i), False, RuntimeError)
+        _raise_info(
+            r[2], lambda p, i: _ldl_msg("torch.linalg.ldl_factor_ex")("", i), False, RuntimeError
+        )
     return r
 
 
@@ -734,8 +815,13 @@ def _check_ldl_solve(LD, pivots, B, hermitian=False):
         raise RuntimeError(f"{name}: Expected pivots to be integers. Got {sname(pivots.dtype)}")
 
 
-@op("linalg.ldl_solve(Tensor LD, Tensor pivots, Tensor B, *, bool hermitian=False) -> Tensor", namespace="linalg",
-    promote="none", differentiable=False, check=_check_ldl_solve)
+@op(
+    "linalg.ldl_solve(Tensor LD, Tensor pivots, Tensor B, *, bool hermitian=False) -> Tensor",
+    namespace="linalg",
+    promote="none",
+    differentiable=False,
+    check=_check_ldl_solve,
+)
 def ldl_solve(LD, pivots, B, hermitian):
     n = LD.shape[-1]
     batch = jnp.broadcast_shapes(LD.shape[:-2], pivots.shape[:-1], B.shape[:-2])
@@ -756,4 +842,8 @@ for _ns, _names in (
 ):
     for _name in _names:
         strict_out(_ns, _name)
-strict_out("linalg", "solve_triangular", lambda rd, od: f"expected scalar type {sname(rd)} but found {sname(od)}")
+strict_out(
+    "linalg",
+    "solve_triangular",
+    lambda rd, od: f"expected scalar type {sname(rd)} but found {sname(od)}",
+)

@@ -27,7 +27,9 @@ def linear(input, weight, bias=None):
     for name, t in (("input", input), ("weight", weight)):
         if not isinstance(t, Tensor):
             pos = 1 if name == "input" else 2
-            raise TypeError(f"linear(): argument '{name}' (position {pos}) must be Tensor, not {type(t).__name__}")
+            raise TypeError(
+                f"linear(): argument '{name}' (position {pos}) must be Tensor, not {type(t).__name__}"
+            )
     if input.dim() == 2 and bias is not None:
         return torch.addmm(bias, input, weight.t())
     if bias is not None and input.is_contiguous() and (input.dim() == 3 or bias.dim() == 1):
@@ -43,8 +45,11 @@ def linear(input, weight, bias=None):
     return output
 
 
-@_declared("_trilinear_bilinear(Tensor input1, Tensor weight, Tensor input2) -> Tensor", out=False,
-           grad="TrilinearBackward0")
+@_declared(
+    "_trilinear_bilinear(Tensor input1, Tensor weight, Tensor input2) -> Tensor",
+    out=False,
+    grad="TrilinearBackward0",
+)
 def _bilinear_core(input1, weight, input2):
     return jnp.einsum("bi,oij,bj->bo", input1, weight, input2)
 
@@ -52,20 +57,26 @@ def _bilinear_core(input1, weight, input2):
 def bilinear(input1, input2, weight, bias=None):
     """torch.bilinear / F.bilinear with ATen's checks and messages."""
     if input1.dim() != input2.dim():
-        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.dim()} and {input2.dim()}")
+        raise RuntimeError(
+            f"bilinear(): input dimensions do not match: got {input1.dim()} and {input2.dim()}"
+        )
     for i in range(input1.dim() - 1):
         if input1.shape[i] != input2.shape[i]:
             raise RuntimeError(
-                f"bilinear(): input batch dimensions do not match at dim {i}: got {input1.shape[i]} and {input2.shape[i]}")
+                f"bilinear(): input batch dimensions do not match at dim {i}: got {input1.shape[i]} and {input2.shape[i]}"
+            )
     if input1.shape[-1] != weight.shape[1]:
         raise RuntimeError(
-            f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but expected {weight.shape[1]}")
+            f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but expected {weight.shape[1]}"
+        )
     if input2.shape[-1] != weight.shape[2]:
         raise RuntimeError(
-            f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but expected {weight.shape[2]}")
+            f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but expected {weight.shape[2]}"
+        )
     if bias is not None and bias.shape[0] != weight.shape[0]:
         raise RuntimeError(
-            f"bilinear(): bias size does not match weight size: got {bias.shape[0]} but expected {weight.shape[0]}")
+            f"bilinear(): bias size does not match weight size: got {bias.shape[0]} but expected {weight.shape[0]}"
+        )
     out_size = tuple(input1.shape[:-1]) + (weight.shape[0],)
     x1 = input1.reshape(-1, input1.shape[-1])
     x2 = input2.reshape(-1, input2.shape[-1])

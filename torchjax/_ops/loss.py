@@ -47,8 +47,10 @@ def get_enum(reduction):
     if reduction == "mean":
         return MEAN
     if reduction == "elementwise_mean":
-        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
-                      stacklevel=3)
+        warnings.warn(
+            "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+            stacklevel=3,
+        )
         return MEAN
     if reduction == "sum":
         return SUM
@@ -63,8 +65,10 @@ def legacy_get_string(size_average, reduce, emit_warning=True):
         reduce = True
     ret = "mean" if (size_average and reduce) else ("sum" if reduce else "none")
     if emit_warning:
-        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
-                      stacklevel=3)
+        warnings.warn(
+            f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
+            stacklevel=3,
+        )
     return ret
 
 
@@ -114,7 +118,9 @@ def _size_warning(input, target):
             f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
             "This will likely lead to incorrect results due to broadcasting. "
             "Please ensure they have the same size.",
-            UserWarning, stacklevel=3)
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _sizes(t):
@@ -122,7 +128,9 @@ def _sizes(t):
 
 
 def _not_tensor(name, pos, a, fname):
-    return TypeError(f"{fname}(): argument '{name}' (position {pos}) must be Tensor, not {type(a).__name__}")
+    return TypeError(
+        f"{fname}(): argument '{name}' (position {pos}) must be Tensor, not {type(a).__name__}"
+    )
 
 
 def _need_tensors(fname, **named):
@@ -143,7 +151,8 @@ def no_grad_weight(fname, weight):
     if weight is not None and weight.requires_grad and grad_mode.state.enabled:
         raise RuntimeError(
             f"The function '{fname}' is not differentiable with respect to argument 'weight'. This input cannot "
-            "have requires_grad True.")
+            "have requires_grad True."
+        )
 
 
 # ------------------------------------------------------------------ mse / smooth_l1 / huber / soft_margin / l1
@@ -158,7 +167,9 @@ def _check_mse(input, target, reduction=MEAN):
     _check_float("mse_cpu", input, target)
 
 
-@_declared("mse_loss(Tensor input, Tensor target, int reduction=1) -> Tensor", check=_check_mse, out=False)
+@_declared(
+    "mse_loss(Tensor input, Tensor target, int reduction=1) -> Tensor", check=_check_mse, out=False
+)
 def _mse_loss(input, target, reduction):
     """aten::mse_loss: (input - target)^2, then the reduction."""
     a, b = _bcast(input, target)
@@ -189,8 +200,11 @@ def _smooth_l1_fwd(beta, reduction):
     return with_grad(fwd, bwd)
 
 
-@_declared("smooth_l1_loss(Tensor input, Tensor target, int reduction=1, float beta=1.0) -> Tensor",
-           check=_check_smooth_l1, out=False)
+@_declared(
+    "smooth_l1_loss(Tensor input, Tensor target, int reduction=1, float beta=1.0) -> Tensor",
+    check=_check_smooth_l1,
+    out=False,
+)
 def _smooth_l1_loss(input, target, reduction, beta):
     """aten::smooth_l1_loss: 0.5 z^2 / beta where |z| < beta, |z| - beta / 2 elsewhere (torch's
     backward: -1 / z / beta / 1 on the three pieces)."""
@@ -221,8 +235,11 @@ def _huber_fwd(delta, reduction):
     return with_grad(fwd, bwd)
 
 
-@_declared("huber_loss(Tensor input, Tensor target, int reduction=1, float delta=1.0) -> Tensor",
-           check=_check_huber, out=False)
+@_declared(
+    "huber_loss(Tensor input, Tensor target, int reduction=1, float delta=1.0) -> Tensor",
+    check=_check_huber,
+    out=False,
+)
 def _huber_loss(input, target, reduction, delta):
     """aten::huber_loss: 0.5 z^2 where |z| < delta, delta (|z| - delta / 2) elsewhere."""
     return _huber_fwd(delta, reduction)(input, target)
@@ -234,18 +251,24 @@ def _check_soft_margin(input, target, reduction=MEAN):
         # torch computes neg_out(output, input).mul_(target).exp_() into an output of input's dtype
         out = D.get_default_dtype() if not dt.is_floating_point else dt
         raise RuntimeError(
-            f"result type {out._scalar_name} can't be cast to the desired output type {input._dtype._scalar_name}")
+            f"result type {out._scalar_name} can't be cast to the desired output type {input._dtype._scalar_name}"
+        )
     err = R.broadcast_error(list(input.shape), list(target.shape))
     if err is not None:
         raise err
     shape = tuple(np.broadcast_shapes(tuple(input.shape), tuple(target.shape)))
     if shape != tuple(input.shape):
         raise RuntimeError(
-            f"output with shape {_sizes(input)} doesn't match the broadcast shape {list(shape)}")
+            f"output with shape {_sizes(input)} doesn't match the broadcast shape {list(shape)}"
+        )
 
 
-@_declared("soft_margin_loss(Tensor input, Tensor target, int reduction=1) -> Tensor", promote="none",
-           check=_check_soft_margin, out=False)
+@_declared(
+    "soft_margin_loss(Tensor input, Tensor target, int reduction=1) -> Tensor",
+    promote="none",
+    check=_check_soft_margin,
+    out=False,
+)
 def _soft_margin_loss(input, target, reduction):
     """aten::soft_margin_loss: log(1 + exp(-target * input)), in input's dtype."""
     dt = jnp.promote_types(input.dtype, target.dtype)
@@ -289,7 +312,11 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     if weight is not None:
         return _weighted(input, target, weight, reduction, api.abs)
     red = get_enum(reduction)
-    a, b = (input, target) if tuple(input.shape) == tuple(target.shape) else api.broadcast_tensors(input, target)
+    a, b = (
+        (input, target)
+        if tuple(input.shape) == tuple(target.shape)
+        else api.broadcast_tensors(input, target)
+    )
     return apply_reduction(api.abs(a - b), red)
 
 
@@ -298,7 +325,11 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     _need_tensors("smooth_l1_loss", input=input, target=target)
     _size_warning(input, target)
     reduction = reduction_string(size_average, reduce, reduction)
-    a, b = (input, target) if tuple(input.shape) == tuple(target.shape) else _api().broadcast_tensors(input, target)
+    a, b = (
+        (input, target)
+        if tuple(input.shape) == tuple(target.shape)
+        else _api().broadcast_tensors(input, target)
+    )
     if beta == 0.0:
         return apply_reduction(_api().abs(a - b), get_enum(reduction))
     return R.call(_smooth_l1_loss, (a, b, get_enum(reduction), float(beta)))
@@ -309,7 +340,11 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     elementwise loss."""
     _need_tensors("huber_loss", input=input, target=target)
     _size_warning(input, target)
-    a, b = (input, target) if tuple(input.shape) == tuple(target.shape) else _api().broadcast_tensors(input, target)
+    a, b = (
+        (input, target)
+        if tuple(input.shape) == tuple(target.shape)
+        else _api().broadcast_tensors(input, target)
+    )
     if weight is None:
         return R.call(_huber_loss, (a, b, get_enum(reduction), float(delta)))
     if tuple(weight.shape) != tuple(input.shape):
@@ -327,7 +362,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """F.soft_margin_loss: aten::soft_margin_loss (SoftMarginLossBackward0)."""
     _need_tensors("soft_margin_loss", input=input, target=target)
-    return R.call(_soft_margin_loss, (input, target, reduction_enum(size_average, reduce, reduction)))
+    return R.call(
+        _soft_margin_loss, (input, target, reduction_enum(size_average, reduce, reduction))
+    )
 
 
 for _f in (mse_loss, l1_loss, smooth_l1_loss, huber_loss, soft_margin_loss):
@@ -363,7 +400,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                 "reduction: 'mean' divides the total loss by both the batch size and the support size."
                 "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
                 "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
-                UserWarning, stacklevel=2)
+                UserWarning,
+                stacklevel=2,
+            )
         red = SUM if reduction == "batchmean" else get_enum(reduction)
     reduced = _kl_div(input, target, red, log_target=log_target)
     if reduction == "batchmean" and input.dim() != 0:
@@ -396,12 +435,15 @@ def _host_bad_target(target, n_classes, ignore_index):
 
 def _check_nll_dtypes(kernel, input, target, weight):
     if target._dtype not in (D.int64, D.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target._dtype._scalar_name}")
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {target._dtype._scalar_name}"
+        )
     if not input._dtype.is_floating_point:
         raise kernel_error(kernel, input._dtype)
     if weight is not None and weight._dtype is not input._dtype:
         raise RuntimeError(
-            f"expected scalar type {input._dtype._scalar_name} but found {weight._dtype._scalar_name}")
+            f"expected scalar type {input._dtype._scalar_name} but found {weight._dtype._scalar_name}"
+        )
 
 
 def _check_nll(input, target, weight=None, reduction=MEAN, ignore_index=-100):
@@ -412,14 +454,17 @@ def _check_nll(input, target, weight=None, reduction=MEAN, ignore_index=-100):
     no_batch = input.dim() == 1 and target.dim() == 0
     if input.dim() == 1 and target.dim() == 1:
         if target.shape[0] != 1:
-            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+            raise ValueError(
+                f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}"
+            )
     elif not no_batch and input.shape[0] != target.shape[0]:
         raise RuntimeError(f"size mismatch (got input: {_sizes(input)}, target: {_sizes(target)})")
     n_classes = input.shape[-1]
     if weight is not None and not (weight.dim() == 1 and weight.numel() == n_classes):
         raise RuntimeError(
             f"weight tensor should be defined either for all {n_classes} classes or no classes but got weight "
-            f"tensor of shape: {_sizes(weight)}")
+            f"tensor of shape: {_sizes(weight)}"
+        )
     _check_nll_dtypes("nll_loss_out_frame", input, target, weight)
     no_grad_weight("nll_loss_forward", weight)
     bad = _host_bad_target(target, n_classes, ignore_index)
@@ -430,10 +475,12 @@ def _check_nll(input, target, weight=None, reduction=MEAN, ignore_index=-100):
 def _check_nll2d(input, target, weight=None, reduction=MEAN, ignore_index=-100):
     if target.dim() != 3:
         raise RuntimeError(
-            f"only batches of spatial targets supported (3D tensors) but got targets of dimension: {target.dim()}")
+            f"only batches of spatial targets supported (3D tensors) but got targets of dimension: {target.dim()}"
+        )
     if input.dim() != 4:
         raise RuntimeError(
-            f"only batches of spatial inputs supported (4D tensors), but got input of dimension: {input.dim()}")
+            f"only batches of spatial inputs supported (4D tensors), but got input of dimension: {input.dim()}"
+        )
     if weight is not None and weight.numel() != input.shape[1]:
         raise RuntimeError("weight tensor should be defined either for all or no classes")
     if (input.shape[0], input.shape[2], input.shape[3]) != tuple(target.shape):
@@ -481,9 +528,15 @@ def _nll_impl(x, t, w, reduction, ignore_index, axis):
     return with_grad(fwd, bwd)(x, t, w)
 
 
-@_declared("nll_loss(Tensor input, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100) "
-           "-> Tensor", promote="none", check=_check_nll, out=False, grad="NllLossBackward0",
-           no_edge=("target", "weight"))
+@_declared(
+    "nll_loss(Tensor input, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100) "
+    "-> Tensor",
+    promote="none",
+    check=_check_nll,
+    out=False,
+    grad="NllLossBackward0",
+    no_edge=("target", "weight"),
+)
 def _nll_loss(input, target, weight, reduction, ignore_index):
     """aten::nll_loss (1-D or 2-D input): -weight[t] * input[.., t], 0 where t == ignore_index; 'mean'
     divides by the summed weights of the counted targets (NaN when there are none)."""
@@ -492,9 +545,15 @@ def _nll_loss(input, target, weight, reduction, ignore_index):
     return _nll_impl(input, target, weight, reduction, ignore_index, input.ndim - 1)
 
 
-@_declared("nll_loss2d(Tensor input, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100) "
-           "-> Tensor", promote="none", check=_check_nll2d, out=False, grad="NllLoss2DBackward0",
-           no_edge=("target", "weight"))
+@_declared(
+    "nll_loss2d(Tensor input, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100) "
+    "-> Tensor",
+    promote="none",
+    check=_check_nll2d,
+    out=False,
+    grad="NllLoss2DBackward0",
+    no_edge=("target", "weight"),
+)
 def _nll_loss2d(input, target, weight, reduction, ignore_index):
     """aten::nll_loss2d: nll_loss over (N, C, H, W) input and (N, H, W) target."""
     return _nll_impl(input, target, weight, reduction, ignore_index, 1)
@@ -507,7 +566,8 @@ def nll_loss_nd(input, target, weight=None, reduction=MEAN, ignore_index=-100):
     if input.dim() != 1 and input.shape[0] != (target.shape[0] if target.dim() else 0):
         raise ValueError(
             f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-            f"({target.shape[0] if target.dim() else 0}).")
+            f"({target.shape[0] if target.dim() else 0})."
+        )
     dim = input.dim()
     if dim in (1, 2):
         return R.call(_nll_loss, (input, target, weight, reduction, ignore_index))
@@ -525,7 +585,9 @@ def nll_loss_nd(input, target, weight=None, reduction=MEAN, ignore_index=-100):
     return out if reduction != NONE else out.view(*out_size)
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+def nll_loss(
+    input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"
+):
     """F.nll_loss: torch's front end over aten::nll_loss_nd (NllLossBackward0 / NllLoss2DBackward0)."""
     _need_tensors("nll_loss", input=input, target=target)
     reduction = reduction_string(size_average, reduce, reduction)
@@ -546,8 +608,13 @@ def _class_weight_view(weight, ndim, class_dim):
     return weight
 
 
-@_declared("_div_scalar(Tensor input, Scalar other) -> Tensor", promote=("input",), out=False, saves=(),
-           grad="DivBackward1")
+@_declared(
+    "_div_scalar(Tensor input, Scalar other) -> Tensor",
+    promote=("input",),
+    out=False,
+    saves=(),
+    grad="DivBackward1",
+)
 def _div_scalar(input, other):
     """aten::div.Scalar (what ATen's C++ ``tensor / int`` records: DivBackward1)."""
     return input / other
@@ -564,11 +631,14 @@ def _ce_prob_target(input, target, weight, reduction, label_smoothing):
     if weight is not None and not (weight.dim() == 1 and weight.numel() == n_classes):
         raise RuntimeError(
             f"cross_entropy: weight tensor should be defined either for all {n_classes} classes or no classes but "
-            f"got weight tensor of shape: {_sizes(weight)}")
+            f"got weight tensor of shape: {_sizes(weight)}"
+        )
     logp = api.log_softmax(input, class_dim, input.dtype)
     if label_smoothing > 0.0:
         if label_smoothing > 1.0:
-            raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+            raise RuntimeError(
+                f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}"
+            )
         target = target * (1 - label_smoothing) + (label_smoothing / n_classes)
     prod = logp * target
     if weight is not None:
@@ -608,64 +678,101 @@ def _ce_label_smoothing(input, target, weight, reduction, ignore_index, label_sm
     return (1 - label_smoothing) * nll + ret * (label_smoothing / n_classes)
 
 
-def cross_entropy_loss(input, target, weight=None, reduction=MEAN, ignore_index=-100, label_smoothing=0.0):
+def cross_entropy_loss(
+    input, target, weight=None, reduction=MEAN, ignore_index=-100, label_smoothing=0.0
+):
     """aten::cross_entropy_loss: class probabilities when target has input's shape, else class
     indices (log_softmax + nll_loss_nd, or the label-smoothing mixture)."""
     if tuple(input.shape) == tuple(target.shape):
         if not target._dtype.is_floating_point:
             raise RuntimeError(
-                f"Expected floating point type for target with class probabilities, got {target._dtype._scalar_name}")
+                f"Expected floating point type for target with class probabilities, got {target._dtype._scalar_name}"
+            )
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
         return _ce_prob_target(input, target, weight, reduction, label_smoothing)
     if label_smoothing > 0.0:
         if label_smoothing > 1.0:
-            raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+            raise RuntimeError(
+                f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}"
+            )
         return _ce_label_smoothing(input, target, weight, reduction, ignore_index, label_smoothing)
     class_dim = 0 if input.dim() == 1 else 1
-    return nll_loss_nd(_api().log_softmax(input, class_dim, input.dtype), target, weight, reduction, ignore_index)
+    return nll_loss_nd(
+        _api().log_softmax(input, class_dim, input.dtype), target, weight, reduction, ignore_index
+    )
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-                  reduction="mean", label_smoothing=0.0):
+def cross_entropy(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    ignore_index=-100,
+    reduce=None,
+    reduction="mean",
+    label_smoothing=0.0,
+):
     """F.cross_entropy: torch's front end over aten::cross_entropy_loss."""
     _need_tensors("cross_entropy", input=input, target=target)
     reduction = reduction_string(size_average, reduce, reduction)
-    return cross_entropy_loss(input, target, weight, get_enum(reduction), ignore_index, float(label_smoothing))
+    return cross_entropy_loss(
+        input, target, weight, get_enum(reduction), ignore_index, float(label_smoothing)
+    )
 
 
 register_function("cross_entropy", cross_entropy, NF)
 
 
-def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction="mean",
-                         ignore_index=None, label_smoothing=0.0, options=None):
+def linear_cross_entropy(
+    input,
+    linear_weight,
+    target,
+    *,
+    linear_bias=None,
+    weight=None,
+    reduction="mean",
+    ignore_index=None,
+    label_smoothing=0.0,
+    options=None,
+):
     """F.linear_cross_entropy: cross_entropy(linear(input, linear_weight, linear_bias), target), with
     torch's checks. ``options`` (torch's chunking strategy) only changes how torch schedules memory;
     XLA fuses the whole computation, so every path here is torch's reference path."""
     if input.dim() < 1 or input.dim() > 2:
         raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.dim()}")
     if linear_weight.dim() < 2:
-        raise RuntimeError(f"expected linear_weight with dimensionality at least 2, got {linear_weight.dim()}")
+        raise RuntimeError(
+            f"expected linear_weight with dimensionality at least 2, got {linear_weight.dim()}"
+        )
     num_batches = tuple(input.shape[:-1])
     in_features = input.shape[-1]
     if in_features != linear_weight.shape[-1]:
         raise RuntimeError(
             "expected equal input and linear_weight last dimensions (in_features), "
-            f"got {input.shape[-1]} and {linear_weight.shape[-1]}, respectively")
+            f"got {input.shape[-1]} and {linear_weight.shape[-1]}, respectively"
+        )
     num_classes = linear_weight.shape[0]
     out_features = tuple(linear_weight.shape[1:-1])
     if linear_bias is not None and tuple(linear_bias.shape) != (num_classes, *out_features):
-        raise RuntimeError(f"expected linear_bias shape {(num_classes, *out_features)}, got {tuple(linear_bias.shape)}")
+        raise RuntimeError(
+            f"expected linear_bias shape {(num_classes, *out_features)}, got {tuple(linear_bias.shape)}"
+        )
     if out_features and not num_batches:
         raise RuntimeError(
             f"K-dimensional loss defined by linear_weight shape {tuple(linear_weight.shape)} requires"
-            f" batched input, (N, {in_features}), got unbatched input with shape {tuple(input.shape)}")
+            f" batched input, (N, {in_features}), got unbatched input with shape {tuple(input.shape)}"
+        )
     logits_shape = (*num_batches, num_classes, *out_features)
     if tuple(target.shape) == logits_shape and ignore_index is not None:
         raise RuntimeError("ignore_index cannot be specified when target contains probabilities")
     ignore_index = ignore_index if ignore_index is not None else -100
-    if options is not None and (out_features or reduction not in {"mean", "sum", "none"}
-                                or label_smoothing != 0.0 or target._dtype is not D.int64):
+    if options is not None and (
+        out_features
+        or reduction not in {"mean", "sum", "none"}
+        or label_smoothing != 0.0
+        or target._dtype is not D.int64
+    ):
         warnings.warn(
             "linear_cross_entropy: ``options`` ignored; chunked path needs "
             "reduction in {'mean','sum','none'}, label_smoothing == 0, target.dtype"
@@ -674,7 +781,9 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
             f"target.dtype={target.dtype}, out_features={out_features}"
             ", tracing=False, linear_bias.shape="
             f"{tuple(linear_bias.shape) if linear_bias is not None else None}.",
-            UserWarning, stacklevel=2)
+            UserWarning,
+            stacklevel=2,
+        )
     api = _api()
     w = linear_weight
     b = linear_bias
@@ -686,8 +795,14 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
     if b is not None:
         logits = logits + b
     logits = logits.reshape(*logits_shape)
-    return cross_entropy(logits, target, weight=weight, reduction=reduction, ignore_index=ignore_index,
-                         label_smoothing=label_smoothing)
+    return cross_entropy(
+        logits,
+        target,
+        weight=weight,
+        reduction=reduction,
+        ignore_index=ignore_index,
+        label_smoothing=label_smoothing,
+    )
 
 
 register_function("linear_cross_entropy", linear_cross_entropy, NF)
@@ -700,7 +815,9 @@ def _check_bce(input, target, weight=None, reduction=MEAN):
     if not input._dtype.is_floating_point:
         raise kernel_error("binary_cross_entropy", input._dtype)
     if target._dtype is not input._dtype:
-        raise RuntimeError(f"Found dtype {target._dtype._scalar_name} but expected {input._dtype._scalar_name}")
+        raise RuntimeError(
+            f"Found dtype {target._dtype._scalar_name} but expected {input._dtype._scalar_name}"
+        )
     if weight is not None:
         err = R.broadcast_error(list(input.shape), list(weight.shape))
         if err is not None:
@@ -735,22 +852,30 @@ def _bce_fwd(reduction):
     return with_grad(fwd, bwd)
 
 
-@_declared("binary_cross_entropy(Tensor input, Tensor target, Tensor? weight=None, int reduction=1) -> Tensor",
-           promote="none", check=_check_bce, out=False, no_edge=("weight",))
+@_declared(
+    "binary_cross_entropy(Tensor input, Tensor target, Tensor? weight=None, int reduction=1) -> Tensor",
+    promote="none",
+    check=_check_bce,
+    out=False,
+    no_edge=("weight",),
+)
 def _binary_cross_entropy(input, target, weight, reduction):
     """aten::binary_cross_entropy: -w (t log x + (1 - t) log(1 - x)), each log clamped at -100 as torch
     does; torch's backward w (x - t) / max(x (1 - x), 1e-12)."""
     return _bce_fwd(reduction)(input, target, weight)
 
 
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+def binary_cross_entropy(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean"
+):
     """F.binary_cross_entropy (BinaryCrossEntropyBackward0)."""
     _need_tensors("binary_cross_entropy", input=input, target=target)
     red = reduction_enum(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
             f"Using a target size ({target.size()}) that is different to the input size ({input.size()}) is "
-            "deprecated. Please ensure they have the same size.")
+            "deprecated. Please ensure they have the same size."
+        )
     if weight is not None:
         new_size = _api().broadcast_shapes(target.size(), weight.size())
         weight = weight.expand(new_size)
@@ -763,7 +888,8 @@ def _check_bce_logits(input, target, weight=None, pos_weight=None, reduction=MEA
     if not target._dtype.is_floating_point:
         raise RuntimeError(
             f"result type {input._dtype._scalar_name} can't be cast to the desired output type "
-            f"{target._dtype._scalar_name}")
+            f"{target._dtype._scalar_name}"
+        )
     shape = list(input.shape)
     if pos_weight is not None:
         err = R.broadcast_error(list(pos_weight.shape), list(target.shape))
@@ -775,9 +901,14 @@ def _check_bce_logits(input, target, weight=None, pos_weight=None, reduction=MEA
             raise err
 
 
-@_declared("binary_cross_entropy_with_logits(Tensor input, Tensor target, Tensor? weight=None, "
-           "Tensor? pos_weight=None, int reduction=1) -> Tensor", promote="none", check=_check_bce_logits,
-           out=False, no_edge=("weight", "pos_weight"))
+@_declared(
+    "binary_cross_entropy_with_logits(Tensor input, Tensor target, Tensor? weight=None, "
+    "Tensor? pos_weight=None, int reduction=1) -> Tensor",
+    promote="none",
+    check=_check_bce_logits,
+    out=False,
+    no_edge=("weight", "pos_weight"),
+)
 def _bce_with_logits(input, target, weight, pos_weight, reduction):
     """aten::binary_cross_entropy_with_logits: (1 - t) x - log_sigmoid(x) ((pos_weight - 1) t + 1),
     times weight; the result has target's dtype (torch accumulates in place into 1 - target)."""
@@ -793,13 +924,16 @@ def _bce_with_logits(input, target, weight, pos_weight, reduction):
     return _reduce(loss.astype(target.dtype), reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
-                                     pos_weight=None):
+def binary_cross_entropy_with_logits(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None
+):
     """F.binary_cross_entropy_with_logits (BinaryCrossEntropyWithLogitsBackward0)."""
     _need_tensors("binary_cross_entropy_with_logits", input=input, target=target)
     red = reduction_enum(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
-        raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
+        raise ValueError(
+            f"Target size ({target.size()}) must be the same as input size ({input.size()})"
+        )
     return R.call(_bce_with_logits, (input, target, weight, pos_weight, red))
 
 
@@ -830,8 +964,16 @@ def _poisson_nll_loss(input, target, log_input, full, eps, reduction):
     return apply_reduction(loss, reduction)
 
 
-def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
-                     reduction="mean"):
+def poisson_nll_loss(
+    input,
+    target,
+    log_input=True,
+    full=False,
+    size_average=None,
+    eps=1e-8,
+    reduce=None,
+    reduction="mean",
+):
     """F.poisson_nll_loss."""
     reduction = reduction_string(size_average, reduce, reduction)
     if reduction not in ("none", "mean", "sum"):
@@ -856,7 +998,10 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     if tuple(var.shape) != tuple(input.shape):
         if tuple(input.shape[:-1]) == tuple(var.shape):
             var = api.unsqueeze(var, -1)
-        elif input.dim() == var.dim() and sum(y for x, y in zip(input.shape, var.shape) if x != y) == 1:
+        elif (
+            input.dim() == var.dim()
+            and sum(y for x, y in zip(input.shape, var.shape) if x != y) == 1
+        ):
             pass
         else:
             raise ValueError("var is of incorrect size")

@@ -61,9 +61,13 @@ def _hinge_embedding_loss(input, target, margin=1.0, reduction=MEAN):
     return apply_reduction(output_margin + output_self, reduction)
 
 
-def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+def hinge_embedding_loss(
+    input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"
+):
     """F.hinge_embedding_loss."""
-    return _hinge_embedding_loss(input, target, margin, reduction_enum(size_average, reduce, reduction))
+    return _hinge_embedding_loss(
+        input, target, margin, reduction_enum(size_average, reduce, reduction)
+    )
 
 
 def _margin_ranking_loss(input1, input2, target, margin=0.0, reduction=MEAN):
@@ -72,13 +76,16 @@ def _margin_ranking_loss(input1, input2, target, margin=0.0, reduction=MEAN):
     return apply_reduction((-target * (input1 - input2) + float(margin)).clamp_min(0), reduction)
 
 
-def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+def margin_ranking_loss(
+    input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"
+):
     """F.margin_ranking_loss (checks that all three inputs have the same number of dimensions)."""
     red = reduction_enum(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(
             f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
-            f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
+            f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} "
+        )
     return _margin_ranking_loss(input1, input2, target, margin, red)
 
 
@@ -94,11 +101,13 @@ def _cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=MEAN):
         if input1.dim() != 2 or input2.dim() != 2:
             raise RuntimeError(
                 f"1D target tensor expects 2D input tensors, but found inputs with sizes {_sizes(input1)} and "
-                f"{_sizes(input2)}.")
+                f"{_sizes(input2)}."
+            )
     elif input1.dim() != 1 or input2.dim() != 1:
         raise RuntimeError(
             f"0D target tensor expects 1D input tensors, but found inputs with sizes {_sizes(input1)} and "
-            f"{_sizes(input2)}.")
+            f"{_sizes(input2)}."
+        )
     prod_sum = (input1 * input2).sum(targ_dim)
     mag_square1 = (input1 * input1).sum(targ_dim) + _EPSILON
     mag_square2 = (input2 * input2).sum(targ_dim) + _EPSILON
@@ -111,9 +120,13 @@ def _cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=MEAN):
     return apply_reduction(output, reduction)
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+def cosine_embedding_loss(
+    input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"
+):
     """F.cosine_embedding_loss."""
-    return _cosine_embedding_loss(input1, input2, target, margin, reduction_enum(size_average, reduce, reduction))
+    return _cosine_embedding_loss(
+        input1, input2, target, margin, reduction_enum(size_average, reduce, reduction)
+    )
 
 
 register_function("hinge_embedding_loss", _hinge_embedding_loss)
@@ -124,7 +137,9 @@ register_function("cosine_embedding_loss", _cosine_embedding_loss)
 register_function("cosine_embedding_loss", cosine_embedding_loss, NF)
 
 
-def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+def multilabel_soft_margin_loss(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean"
+):
     """F.multilabel_soft_margin_loss: torch's Python composite, the per-sample mean over classes of
     -(t logsigmoid(x) + (1 - t) logsigmoid(-x)) [* weight]."""
     from .loss import reduction_string
@@ -157,10 +172,13 @@ def _check_triplet_dims(anchor, positive, negative):
     if not (a == p and p == n):
         raise RuntimeError(
             "The anchor, positive, and negative tensors are expected to have the same number of dimensions, but "
-            f"got: anchor {a}D, positive {p}D, and negative {n}D inputs")
+            f"got: anchor {a}D, positive {p}D, and negative {n}D inputs"
+        )
 
 
-def _triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-06, swap=False, reduction=MEAN):
+def _triplet_margin_loss(
+    anchor, positive, negative, margin=1.0, p=2.0, eps=1e-06, swap=False, reduction=MEAN
+):
     """aten::triplet_margin_loss: max(0, margin + d(a, p) - d(a, n)) with pairwise_distance (and the
     distance swap)."""
     _need_tensors("triplet_margin_loss", anchor=anchor, positive=positive, negative=negative)
@@ -173,8 +191,18 @@ def _triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-0
     return apply_reduction(api.clamp_min(margin + dist_pos - dist_neg, 0), reduction)
 
 
-def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
-                        reduce=None, reduction="mean"):
+def triplet_margin_loss(
+    anchor,
+    positive,
+    negative,
+    margin=1.0,
+    p=2,
+    eps=1e-6,
+    swap=False,
+    size_average=None,
+    reduce=None,
+    reduction="mean",
+):
     """F.triplet_margin_loss (margin must be positive)."""
     red = reduction_enum(size_average, reduce, reduction)
     if margin <= 0:
@@ -182,8 +210,9 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     return _triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, red)
 
 
-def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
-                                      swap=False, reduction="mean"):
+def triplet_margin_with_distance_loss(
+    anchor, positive, negative, *, distance_function=None, margin=1.0, swap=False, reduction="mean"
+):
     """F.triplet_margin_with_distance_loss: torch's Python implementation."""
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -217,7 +246,8 @@ def _frames(input):
     nd = input.dim()
     if not ((nd == 2 and input.shape[1] != 0) or (nd == 1 and input.shape[0] != 0) or nd == 0):
         raise RuntimeError(
-            f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: {_sizes(input)}")
+            f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: {_sizes(input)}"
+        )
     nframe = 1 if nd <= 1 else input.shape[0]
     dim = 1 if nd == 0 else input.shape[-1]
     return nframe, dim
@@ -233,23 +263,31 @@ def _check_multi_margin(input, target, p, margin, weight, reduction):
     if not (target.dim() <= 1 and target.numel() == nframe):
         raise RuntimeError(
             "multi_margin_loss: target tensor should be 1-D with size equal to the number of input samples (batch "
-            f"size). Expected target size [{nframe}], but got {_sizes(target)}. Input has shape {_sizes(input)}.")
+            f"size). Expected target size [{nframe}], but got {_sizes(target)}. Input has shape {_sizes(input)}."
+        )
     if weight is not None and not (weight.dim() <= 1 and weight.numel() == dim):
         raise RuntimeError(f"inconsistent weight size, expected {dim} but got {_sizes(weight)}")
     if not input._dtype.is_floating_point:
         raise kernel_error("multi_margin_loss_cpu_kernel", input._dtype)
     _check_long_target(target)
     if weight is not None and weight._dtype is not input._dtype:
-        raise RuntimeError(f"expected scalar type {input._dtype._scalar_name} but found {weight._dtype._scalar_name}")
+        raise RuntimeError(
+            f"expected scalar type {input._dtype._scalar_name} but found {weight._dtype._scalar_name}"
+        )
     no_grad_weight("multi_margin_loss", weight)
     v = _host(target)
     if v is not None and v.size and (v.min() < 0 or v.max() >= dim):
         raise RuntimeError("target out of range")
 
 
-@_declared("multi_margin_loss(Tensor input, Tensor target, int p=1, float margin=1.0, Tensor? weight=None, "
-           "int reduction=1) -> Tensor", promote="none", check=_check_multi_margin, out=False,
-           no_edge=("target", "weight"))
+@_declared(
+    "multi_margin_loss(Tensor input, Tensor target, int p=1, float margin=1.0, Tensor? weight=None, "
+    "int reduction=1) -> Tensor",
+    promote="none",
+    check=_check_multi_margin,
+    out=False,
+    no_edge=("target", "weight"),
+)
 def _multi_margin_loss(input, target, p, margin, weight, reduction):
     """aten::multi_margin_loss: per sample, sum over j != y of w[y] max(0, margin - x[y] + x[j])^p / C."""
     nd = input.ndim
@@ -271,11 +309,19 @@ def _multi_margin_loss(input, target, p, margin, weight, reduction):
             return per.reshape(()) if nd <= 1 else per
         return jnp.mean(per) if reduction == MEAN else jnp.sum(per)
 
-    return with_grad(fwd, lambda args, out, g: (jax.vjp(lambda x: fwd(x, args[1], args[2]), args[0])[1](g)[0],
-                                                None, None))(input, target, weight)
+    return with_grad(
+        fwd,
+        lambda args, out, g: (
+            jax.vjp(lambda x: fwd(x, args[1], args[2]), args[0])[1](g)[0],
+            None,
+            None,
+        ),
+    )(input, target, weight)
 
 
-def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
+def multi_margin_loss(
+    input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"
+):
     """F.multi_margin_loss (MultiMarginLossBackward0); p is 1 or 2."""
     _need_tensors("multi_margin_loss", input=input, target=target)
     red = reduction_enum(size_average, reduce, reduction)
@@ -293,7 +339,9 @@ def _check_multilabel_margin(input, target, reduction):
     else:
         ok = target.dim() == 2 and tuple(target.shape) == (nframe, dim)
     if not ok:
-        raise RuntimeError(f"inconsistent target size: {_sizes(target)} for input of size: {_sizes(input)}")
+        raise RuntimeError(
+            f"inconsistent target size: {_sizes(target)} for input of size: {_sizes(input)}"
+        )
     if not input._dtype.is_floating_point:
         raise kernel_error("multilabel_margin_loss_forward_out_frame", input._dtype)
     _check_long_target(target)
@@ -302,8 +350,13 @@ def _check_multilabel_margin(input, target, reduction):
         raise RuntimeError("argument #2 'target' is out of range")
 
 
-@_declared("multilabel_margin_loss(Tensor input, Tensor target, int reduction=1) -> Tensor", promote="none",
-           check=_check_multilabel_margin, out=False, no_edge=("target",))
+@_declared(
+    "multilabel_margin_loss(Tensor input, Tensor target, int reduction=1) -> Tensor",
+    promote="none",
+    check=_check_multilabel_margin,
+    out=False,
+    no_edge=("target",),
+)
 def _multilabel_margin_loss(input, target, reduction):
     """aten::multilabel_margin_loss: per sample, the targets are the class indices before the first
     -1; sum over targets j and non-targets i of max(0, 1 - (x[j] - x[i])) / C."""
@@ -328,7 +381,9 @@ def _multilabel_margin_loss(input, target, reduction):
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """F.multilabel_margin_loss (MultilabelMarginLossBackward0)."""
     _need_tensors("multilabel_margin_loss", input=input, target=target)
-    return R.call(_multilabel_margin_loss, (input, target, reduction_enum(size_average, reduce, reduction)))
+    return R.call(
+        _multilabel_margin_loss, (input, target, reduction_enum(size_average, reduce, reduction))
+    )
 
 
 register_function("multi_margin_loss", multi_margin_loss, NF)
@@ -367,7 +422,13 @@ def _pdist_pair_grad(diff, dist, g, p):
         return jnp.where(zero, jnp.zeros_like(diff), g * diff / safe)
     if p < 2:
         safe_ad = jnp.where(ad == 0, jnp.ones_like(ad), ad)
-        r = sg * jnp.where(ad == 0, jnp.zeros_like(ad) if p < 1 else (ad ** (p - 1)), safe_ad ** (p - 1)) * g
+        r = (
+            sg
+            * jnp.where(
+                ad == 0, jnp.zeros_like(ad) if p < 1 else (ad ** (p - 1)), safe_ad ** (p - 1)
+            )
+            * g
+        )
         return jnp.where(zero, jnp.zeros_like(diff), r / safe ** (p - 1))
     return jnp.where(zero, jnp.zeros_like(diff), diff * ad ** (p - 2) * g / safe ** (p - 1))
 
@@ -418,7 +479,11 @@ def _ctc_setup(lp, targets, il, tl, blank, smax):
     if targets.ndim == 1:
         offsets = jnp.cumsum(tl) - tl
         idx = offsets[:, None] + jnp.arange(smax)[None, :]
-        tg = targets[jnp.clip(idx, 0, targets.shape[0] - 1)] if targets.shape[0] else jnp.zeros((N, smax), jnp.int64)
+        tg = (
+            targets[jnp.clip(idx, 0, targets.shape[0] - 1)]
+            if targets.shape[0]
+            else jnp.zeros((N, smax), jnp.int64)
+        )
     else:
         tg = targets[:, :smax]
     tg = tg.astype(jnp.int64)
@@ -496,16 +561,23 @@ def _check_ctc(log_probs, targets, input_lengths, target_lengths, blank, zero_in
     if tl is not None and targets.dim() == 2 and tl.size and tl.max() > targets.shape[1]:
         raise RuntimeError(
             f"Expected tensor to have size at least {int(tl.max())} at dimension 1, but got size "
-            f"{targets.shape[1]} for argument #2 'targets' (while checking arguments for ctc_loss_allocate_outputs)")
+            f"{targets.shape[1]} for argument #2 'targets' (while checking arguments for ctc_loss_allocate_outputs)"
+        )
     if il is not None and il.size and il.max() > T:
         raise RuntimeError(
             f"Expected input_lengths to have value at most {T}, but got value {int(il.max())} (while checking "
-            "arguments for ctc_loss_allocate_outputs)")
+            "arguments for ctc_loss_allocate_outputs)"
+        )
 
 
-@_declared("_ctc_loss(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank=0, "
-           "bool zero_infinity=False, int smax=0) -> Tensor", promote="none", check=_check_ctc, out=False,
-           grad="CtcLossBackward0")
+@_declared(
+    "_ctc_loss(Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, int blank=0, "
+    "bool zero_infinity=False, int smax=0) -> Tensor",
+    promote="none",
+    check=_check_ctc,
+    out=False,
+    grad="CtcLossBackward0",
+)
 def _ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity, smax):
     """aten::_ctc_loss: the negative log likelihood of each target sequence (alpha recursion in log
     space), with torch's backward exp(lp) - exp(log(alpha beta) + nll - lp) (the gradient torch
@@ -544,10 +616,14 @@ def _lengths(v, name):
         return v.reshape(-1) if v.dim() == 0 else v
     if isinstance(v, (list, tuple)):
         return _tensor(list(v), dtype=D.int64)
-    raise TypeError(f"ctc_loss(): argument '{name}' must be tuple of ints or Tensor, not {type(v).__name__}")
+    raise TypeError(
+        f"ctc_loss(): argument '{name}' must be tuple of ints or Tensor, not {type(v).__name__}"
+    )
 
 
-def _ctc(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=MEAN, zero_infinity=False):
+def _ctc(
+    log_probs, targets, input_lengths, target_lengths, blank=0, reduction=MEAN, zero_infinity=False
+):
     """aten::ctc_loss: _ctc_loss per sequence, inf -> 0 with ``zero_infinity``, then 'mean' divides
     each loss by its target length (at least 1) before averaging."""
     _need_tensors("ctc_loss", log_probs=log_probs, targets=targets)
@@ -573,9 +649,19 @@ def _ctc(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=M
     return res if batched else res.squeeze(0)
 
 
-def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+def ctc_loss(
+    log_probs,
+    targets,
+    input_lengths,
+    target_lengths,
+    blank=0,
+    reduction="mean",
+    zero_infinity=False,
+):
     """F.ctc_loss (CtcLossBackward0)."""
-    return _ctc(log_probs, targets, input_lengths, target_lengths, blank, get_enum(reduction), zero_infinity)
+    return _ctc(
+        log_probs, targets, input_lengths, target_lengths, blank, get_enum(reduction), zero_infinity
+    )
 
 
 register_function("ctc_loss", _ctc)

@@ -83,7 +83,9 @@ def _arg_choose(x, axis, kind):
     """Index of the max/min along ``axis`` (first occurrence; NaN counts as the extreme)."""
     if is_bool(x):
         x = x.astype(np.int8)
-    return (jnp.argmax if kind == "max" else jnp.argmin)(x, axis=axis, keepdims=True).astype(np.int64)
+    return (jnp.argmax if kind == "max" else jnp.argmin)(x, axis=axis, keepdims=True).astype(
+        np.int64
+    )
 
 
 def _values_indices(x, dim, keepdim, kind, name):
@@ -104,12 +106,16 @@ def _minmax_kernels(kind):
     @_kernel(f"{kind}(Tensor input) -> Tensor", short=kind, grad=f"{kind.capitalize()}Backward1")
     def full(input):
         if is_complex(input):
-            raise NotImplementedError(f'"{kind}_all" not implemented for \'{_dtname(input)}\'')
+            raise NotImplementedError(f"\"{kind}_all\" not implemented for '{_dtname(input)}'")
         _check_nonempty(kind, input, (), True)
         return choose_even(input, tuple(range(input.ndim)), False, kind)
 
-    @_kernel(f"{kind}.dim(Tensor input, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)", short=kind,
-             rt=kind, grad=f"{kind.capitalize()}Backward0")
+    @_kernel(
+        f"{kind}.dim(Tensor input, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)",
+        short=kind,
+        rt=kind,
+        grad=f"{kind.capitalize()}Backward0",
+    )
     def dim(input, dim, keepdim=False):
         if is_complex(input):
             raise RuntimeError(f"{kind}(): does not support complex input")
@@ -146,8 +152,10 @@ def _minmax_front(kind, kfull, kdim, binary):
             expect_out_dtype(out, (input.dtype, D.int64))
         return _call(kdim, input, dim, keepdim, out=out)
 
-    f.__doc__ = f"torch.{kind}: {kind}(input), {kind}(input, dim, keepdim=False) -> (values, indices), " \
-                f"{kind}(input, other) (= torch.{binary})."
+    f.__doc__ = (
+        f"torch.{kind}: {kind}(input), {kind}(input, dim, keepdim=False) -> (values, indices), "
+        f"{kind}(input, other) (= torch.{binary})."
+    )
     return f
 
 
@@ -156,10 +164,16 @@ min = _minmax_front("min", _min_full, _min_dim, "minimum")  # noqa: A001
 
 
 def _amaxmin(kind):
-    @op(f"a{kind}(Tensor input, int[1] dim=[], bool keepdim=False) -> Tensor", method=True, promote="none")
+    @op(
+        f"a{kind}(Tensor input, int[1] dim=[], bool keepdim=False) -> Tensor",
+        method=True,
+        promote="none",
+    )
     def f(input, dim=(), keepdim=False):
         if is_complex(input):
-            raise NotImplementedError(f'"{kind}_values_cpu" not implemented for \'{_dtname(input)}\'')
+            raise NotImplementedError(
+                f"\"{kind}_values_cpu\" not implemented for '{_dtname(input)}'"
+            )
         axes = reduce_dims(dim, input.ndim)
         full = not dim or input.ndim == 0
         _check_nonempty(f"a{kind}", input, axes, full)
@@ -172,8 +186,11 @@ amax = _amaxmin("max")
 amin = _amaxmin("min")
 
 
-@op("aminmax(Tensor input, *, int? dim=None, bool keepdim=False) -> (Tensor min, Tensor max)", method=True,
-    promote="none")
+@op(
+    "aminmax(Tensor input, *, int? dim=None, bool keepdim=False) -> (Tensor min, Tensor max)",
+    method=True,
+    promote="none",
+)
 def aminmax(input, dim=None, keepdim=False):
     if is_complex(input):
         raise RuntimeError("aminmax(): does not support complex input")
@@ -184,7 +201,10 @@ def aminmax(input, dim=None, keepdim=False):
             )
         axes = tuple(range(input.ndim))
         if keepdim:
-            return (_choose(input, axes, True, "min", False), _choose(input, axes, True, "max", False))
+            return (
+                _choose(input, axes, True, "min", False),
+                _choose(input, axes, True, "max", False),
+            )
         return _choose(input, axes, False, "min", False), _choose(input, axes, False, "max", False)
     check_dim_mask(input.ndim)
     d = wrap_dim(dim, input.ndim)
@@ -194,8 +214,12 @@ def aminmax(input, dim=None, keepdim=False):
 
 
 def _argminmax(kind):
-    @op(f"arg{kind}(Tensor input, int? dim=None, bool keepdim=False) -> Tensor", method=True, promote="none",
-        differentiable=False)
+    @op(
+        f"arg{kind}(Tensor input, int? dim=None, bool keepdim=False) -> Tensor",
+        method=True,
+        promote="none",
+        differentiable=False,
+    )
     def f(input, dim=None, keepdim=False):
         if is_bool(input):
             raise RuntimeError(f"arg{kind}(): does not support bool input")
@@ -203,7 +227,9 @@ def _argminmax(kind):
             raise RuntimeError(f"arg{kind}(): does not support complex input")
         if dim is None:
             if input.size == 0:
-                raise IndexError(f"arg{kind}(): Expected reduction dim to be specified for input.numel() == 0.")
+                raise IndexError(
+                    f"arg{kind}(): Expected reduction dim to be specified for input.numel() == 0."
+                )
             r = _arg_choose(input.reshape(-1), 0, kind).reshape(())
             return r.reshape((1,) * input.ndim) if keepdim else r
         check_dim_mask(input.ndim)
@@ -242,5 +268,9 @@ wrap_out_check("aminmax", lambda inp, out, a, k: expect_out_dtype(out, (inp.dtyp
 wrap_out_check("argmax", lambda inp, out, a, k: expect_out_dtype(out, (D.int64,)))
 wrap_out_check("argmin", lambda inp, out, a, k: expect_out_dtype(out, (D.int64,)))
 
-for _rt, _fields in (("max", ("values", "indices")), ("min", ("values", "indices")), ("aminmax", ("min", "max"))):
+for _rt, _fields in (
+    ("max", ("values", "indices")),
+    ("min", ("values", "indices")),
+    ("aminmax", ("min", "max")),
+):
     R.return_type(_rt, _fields)

@@ -32,34 +32,50 @@ def _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads):
     if query.dim() == 3:
         is_batched = True
         if key.dim() != 3 or value.dim() != 3:
-            raise AssertionError("For batched (3-D) `query`, expected `key` and `value` to be 3-D"
-                                 f" but found {key.dim()}-D and {value.dim()}-D tensors respectively")
+            raise AssertionError(
+                "For batched (3-D) `query`, expected `key` and `value` to be 3-D"
+                f" but found {key.dim()}-D and {value.dim()}-D tensors respectively"
+            )
         if key_padding_mask is not None and key_padding_mask.dim() != 2:
-            raise AssertionError("For batched (3-D) `query`, expected `key_padding_mask` to be `None` or 2-D"
-                                 f" but found {key_padding_mask.dim()}-D tensor instead")
+            raise AssertionError(
+                "For batched (3-D) `query`, expected `key_padding_mask` to be `None` or 2-D"
+                f" but found {key_padding_mask.dim()}-D tensor instead"
+            )
         if attn_mask is not None and attn_mask.dim() not in (2, 3):
-            raise AssertionError("For batched (3-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D"
-                                 f" but found {attn_mask.dim()}-D tensor instead")
+            raise AssertionError(
+                "For batched (3-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D"
+                f" but found {attn_mask.dim()}-D tensor instead"
+            )
     elif query.dim() == 2:
         is_batched = False
         if key.dim() != 2 or value.dim() != 2:
-            raise AssertionError("For unbatched (2-D) `query`, expected `key` and `value` to be 2-D"
-                                 f" but found {key.dim()}-D and {value.dim()}-D tensors respectively")
+            raise AssertionError(
+                "For unbatched (2-D) `query`, expected `key` and `value` to be 2-D"
+                f" but found {key.dim()}-D and {value.dim()}-D tensors respectively"
+            )
         if key_padding_mask is not None and key_padding_mask.dim() != 1:
-            raise AssertionError("For unbatched (2-D) `query`, expected `key_padding_mask` to be `None` or 1-D"
-                                 f" but found {key_padding_mask.dim()}-D tensor instead")
+            raise AssertionError(
+                "For unbatched (2-D) `query`, expected `key_padding_mask` to be `None` or 1-D"
+                f" but found {key_padding_mask.dim()}-D tensor instead"
+            )
         if attn_mask is not None:
             if attn_mask.dim() not in (2, 3):
-                raise AssertionError("For unbatched (2-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D"
-                                     f" but found {attn_mask.dim()}-D tensor instead")
+                raise AssertionError(
+                    "For unbatched (2-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D"
+                    f" but found {attn_mask.dim()}-D tensor instead"
+                )
             if attn_mask.dim() == 3:
                 expected_shape = (num_heads, query.shape[0], key.shape[0])
                 if attn_mask.shape != expected_shape:
-                    raise AssertionError(f"Expected `attn_mask` shape to be {expected_shape} but got "
-                                         f"{attn_mask.shape}")
+                    raise AssertionError(
+                        f"Expected `attn_mask` shape to be {expected_shape} but got "
+                        f"{attn_mask.shape}"
+                    )
     else:
-        raise AssertionError(f"query should be unbatched 2D or batched 3D tensor but received {query.dim()}-D "
-                             "query tensor")
+        raise AssertionError(
+            f"query should be unbatched 2D or batched 3D tensor but received {query.dim()}-D "
+            "query tensor"
+        )
     return is_batched
 
 
@@ -73,8 +89,11 @@ def _canonical_mask(mask, mask_name, other_type, other_name, target_type, check_
         if _mask_dtype != torch.bool and not _mask_is_float:
             raise AssertionError(f"only bool and floating types of {mask_name} are supported")
         if check_other and other_type is not None and _mask_dtype != other_type:
-            warnings.warn(f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type for "
-                          "both instead.", stacklevel=2)
+            warnings.warn(
+                f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type for "
+                "both instead.",
+                stacklevel=2,
+            )
         if not _mask_is_float:
             mask = torch.zeros_like(mask, dtype=target_type).masked_fill_(mask, float("-inf"))
     return mask
@@ -105,7 +124,9 @@ def _in_projection_packed(q, k, v, w, b=None):
             b_q, b_kv = b.split([E, E * 2])
         q_proj = linear(q, w_q, b_q)
         kv_proj = linear(k, w_kv, b_kv)
-        kv_proj = kv_proj.unflatten(-1, (2, E)).unsqueeze(0).transpose(0, -2).squeeze(-2).contiguous()
+        kv_proj = (
+            kv_proj.unflatten(-1, (2, E)).unsqueeze(0).transpose(0, -2).squeeze(-2).contiguous()
+        )
         return q_proj, kv_proj[0], kv_proj[1]
     w_q, w_k, w_v = w.chunk(3)
     if b is None:
@@ -136,10 +157,14 @@ def _in_projection(q, k, v, w_q, w_k, w_v, b_q=None, b_k=None, b_v=None):
 
 def _check_key_padding_mask(key_padding_mask, src_len, bsz):
     if key_padding_mask.shape[0] != bsz:
-        raise AssertionError(f"Expected key_padded_mask.shape[0] to be {bsz}, but got {key_padding_mask.shape[0]}")
+        raise AssertionError(
+            f"Expected key_padded_mask.shape[0] to be {bsz}, but got {key_padding_mask.shape[0]}"
+        )
     if key_padding_mask.shape[1] != src_len:
-        raise AssertionError(f"Expected key_padded_mask.shape[1] to be {src_len}, but got "
-                             f"{key_padding_mask.shape[1]}")
+        raise AssertionError(
+            f"Expected key_padded_mask.shape[1] to be {src_len}, but got "
+            f"{key_padding_mask.shape[1]}"
+        )
 
 
 def _heads(t, n, bsz_heads, head_dim):
@@ -154,12 +179,33 @@ def _static(s, name, bsz, num_heads, head_dim):
     return s
 
 
-def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
-                                 bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
-                                 training=True, key_padding_mask=None, need_weights=True, attn_mask=None,
-                                 use_separate_proj_weight=False, q_proj_weight=None, k_proj_weight=None,
-                                 v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
-                                 is_causal=False):
+def multi_head_attention_forward(
+    query,
+    key,
+    value,
+    embed_dim_to_check,
+    num_heads,
+    in_proj_weight,
+    in_proj_bias,
+    bias_k,
+    bias_v,
+    add_zero_attn,
+    dropout_p,
+    out_proj_weight,
+    out_proj_bias,
+    training=True,
+    key_padding_mask=None,
+    need_weights=True,
+    attn_mask=None,
+    use_separate_proj_weight=False,
+    q_proj_weight=None,
+    k_proj_weight=None,
+    v_proj_weight=None,
+    static_k=None,
+    static_v=None,
+    average_attn_weights=True,
+    is_causal=False,
+):
     """torch.nn.functional.multi_head_attention_forward (torch 2.13's Python implementation)."""
     import torchjax as torch
 
@@ -175,30 +221,46 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     tgt_len, bsz, embed_dim = query.shape
     src_len, _, _ = key.shape
 
-    key_padding_mask = _canonical_mask(mask=key_padding_mask, mask_name="key_padding_mask",
-                                       other_type=_none_or_dtype(attn_mask), other_name="attn_mask",
-                                       target_type=query.dtype)
+    key_padding_mask = _canonical_mask(
+        mask=key_padding_mask,
+        mask_name="key_padding_mask",
+        other_type=_none_or_dtype(attn_mask),
+        other_name="attn_mask",
+        target_type=query.dtype,
+    )
     if is_causal and attn_mask is None:
-        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
-                           "method `generate_square_subsequent_mask` to create this mask.")
+        raise RuntimeError(
+            "Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
+            "method `generate_square_subsequent_mask` to create this mask."
+        )
     if is_causal and key_padding_mask is None and not need_weights:
         # the is_causal hint goes to scaled_dot_product_attention instead of the mask
         attn_mask = None
     else:
-        attn_mask = _canonical_mask(mask=attn_mask, mask_name="attn_mask", other_type=None, other_name="",
-                                    target_type=query.dtype, check_other=False)
+        attn_mask = _canonical_mask(
+            mask=attn_mask,
+            mask_name="attn_mask",
+            other_type=None,
+            other_name="",
+            target_type=query.dtype,
+            check_other=False,
+        )
         if key_padding_mask is not None:
             is_causal = False
 
     if embed_dim != embed_dim_to_check:
-        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}")
+        raise AssertionError(
+            f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}"
+        )
     head_dim = embed_dim // num_heads
     if head_dim * num_heads != embed_dim:
         raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
     if use_separate_proj_weight:
         if key.shape[:2] != value.shape[:2]:
-            raise AssertionError(f"key's sequence and batch dims {key.shape[:2]} do not match value's "
-                                 f"{value.shape[:2]}")
+            raise AssertionError(
+                f"key's sequence and batch dims {key.shape[:2]} do not match value's "
+                f"{value.shape[:2]}"
+            )
     elif key.shape != value.shape:
         raise AssertionError(f"key shape {key.shape} does not match value shape {value.shape}")
 
@@ -210,26 +272,34 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     else:
         for n, w in (("q", q_proj_weight), ("k", k_proj_weight), ("v", v_proj_weight)):
             if w is None:
-                raise AssertionError(f"use_separate_proj_weight is True but {n}_proj_weight is None")
+                raise AssertionError(
+                    f"use_separate_proj_weight is True but {n}_proj_weight is None"
+                )
         if in_proj_bias is None:
             b_q = b_k = b_v = None
         else:
             b_q, b_k, b_v = in_proj_bias.chunk(3)
-        q, k, v = _in_projection(query, key, value, q_proj_weight, k_proj_weight, v_proj_weight, b_q, b_k, b_v)
+        q, k, v = _in_projection(
+            query, key, value, q_proj_weight, k_proj_weight, v_proj_weight, b_q, b_k, b_v
+        )
 
     # attention mask to 3-D
     if attn_mask is not None:
         if attn_mask.dim() == 2:
             correct_2d_size = (tgt_len, src_len)
             if attn_mask.shape != correct_2d_size:
-                raise RuntimeError(f"The shape of the 2D attn_mask is {attn_mask.shape}, but should be "
-                                   f"{correct_2d_size}.")
+                raise RuntimeError(
+                    f"The shape of the 2D attn_mask is {attn_mask.shape}, but should be "
+                    f"{correct_2d_size}."
+                )
             attn_mask = attn_mask.unsqueeze(0)
         elif attn_mask.dim() == 3:
             correct_3d_size = (bsz * num_heads, tgt_len, src_len)
             if attn_mask.shape != correct_3d_size:
-                raise RuntimeError(f"The shape of the 3D attn_mask is {attn_mask.shape}, but should be "
-                                   f"{correct_3d_size}.")
+                raise RuntimeError(
+                    f"The shape of the 3D attn_mask is {attn_mask.shape}, but should be "
+                    f"{correct_3d_size}."
+                )
         else:
             raise RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
 
@@ -253,10 +323,16 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
 
     # heads, batch first
     q = _heads(q, tgt_len, bsz * num_heads, head_dim)
-    k = _heads(k, k.shape[0], bsz * num_heads, head_dim) if static_k is None else _static(
-        static_k, "static_k", bsz, num_heads, head_dim)
-    v = _heads(v, v.shape[0], bsz * num_heads, head_dim) if static_v is None else _static(
-        static_v, "static_v", bsz, num_heads, head_dim)
+    k = (
+        _heads(k, k.shape[0], bsz * num_heads, head_dim)
+        if static_k is None
+        else _static(static_k, "static_k", bsz, num_heads, head_dim)
+    )
+    v = (
+        _heads(v, v.shape[0], bsz * num_heads, head_dim)
+        if static_v is None
+        else _static(static_v, "static_v", bsz, num_heads, head_dim)
+    )
 
     # zero attention along the (now first) batch dimension
     if add_zero_attn:
@@ -273,8 +349,11 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     # merge key padding and attention masks
     if key_padding_mask is not None:
         _check_key_padding_mask(key_padding_mask, src_len, bsz)
-        key_padding_mask = (key_padding_mask.view(bsz, 1, 1, src_len).expand(-1, num_heads, -1, -1)
-                            .reshape(bsz * num_heads, 1, src_len))
+        key_padding_mask = (
+            key_padding_mask.view(bsz, 1, 1, src_len)
+            .expand(-1, num_heads, -1, -1)
+            .reshape(bsz * num_heads, 1, src_len)
+        )
         attn_mask = key_padding_mask if attn_mask is None else attn_mask + key_padding_mask
 
     if not training:
@@ -322,6 +401,12 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     return attn_output, None
 
 
-for _f in (multi_head_attention_forward, _mha_shape_check, _canonical_mask, _none_or_dtype, _in_projection_packed,
-           _in_projection):
+for _f in (
+    multi_head_attention_forward,
+    _mha_shape_check,
+    _canonical_mask,
+    _none_or_dtype,
+    _in_projection_packed,
+    _in_projection,
+):
     register_function(_f.__name__, _f, NF)

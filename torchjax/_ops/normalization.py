@@ -87,16 +87,27 @@ def _bn_forward(input, weight, bias, running_mean, running_var, training, moment
     return out.astype(input.dtype), save_mean, save_invstd, new_rm, new_rv
 
 
-@_declared("native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, "
-           "bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor, Tensor, Tensor)",
-           promote="none", out=False, grad="NativeBatchNormBackward0",
-           no_edge=("running_mean", "running_var"))
+@_declared(
+    "native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, "
+    "bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor, Tensor, Tensor)",
+    promote="none",
+    out=False,
+    grad="NativeBatchNormBackward0",
+    no_edge=("running_mean", "running_var"),
+)
 def _native_batch_norm_op(input, weight, bias, running_mean, running_var, training, momentum, eps):
     out, save_mean, save_invstd, new_rm, new_rv = _bn_forward(
-        input, weight, bias, running_mean, running_var, training, momentum, eps)
+        input, weight, bias, running_mean, running_var, training, momentum, eps
+    )
     # the running statistics come back as extra outputs (written into the buffers by the caller)
     none = jnp.zeros((0,), out.dtype)
-    return out, save_mean, save_invstd, none if new_rm is None else new_rm, none if new_rv is None else new_rv
+    return (
+        out,
+        save_mean,
+        save_invstd,
+        none if new_rm is None else new_rm,
+        none if new_rv is None else new_rv,
+    )
 
 
 def _write_stat(buf, value):
@@ -105,26 +116,49 @@ def _write_stat(buf, value):
     buf._write(v.astype(buf._dtype._np) if v.dtype != buf._dtype._np else v)
 
 
-def native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, *, out=None):
+def native_batch_norm(
+    input, weight, bias, running_mean, running_var, training, momentum, eps, *, out=None
+):
     """torch.native_batch_norm -> (output, save_mean, save_invstd), ATen's CPU kernel.
 
     Training: batch statistics (``save_invstd = 1 / sqrt(var + eps)``, biased var) and, when given,
     the running statistics updated in place. Evaluation: the running statistics normalise the
     input and ``save_mean`` / ``save_invstd`` are empty."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"native_batch_norm(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"native_batch_norm(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     if input.numel() == 0:
         raise RuntimeError(
-            f"input tensor must have at least one element, but got input_sizes = {_sizes(input.shape)}")
+            f"input tensor must have at least one element, but got input_sizes = {_sizes(input.shape)}"
+        )
     _check_float("batch_norm", input)
     c = input.shape[wrap_dim(1, input.dim())]
     if not training and (running_mean is None or running_var is None):
-        raise RuntimeError(f"running_{'mean' if running_mean is None else 'var'} must be defined in evaluation mode")
-    for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean), ("running_var", running_var)):
+        raise RuntimeError(
+            f"running_{'mean' if running_mean is None else 'var'} must be defined in evaluation mode"
+        )
+    for name, t in (
+        ("weight", weight),
+        ("bias", bias),
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+    ):
         if t is not None and t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
-    res = R.call(_native_batch_norm_op, (input, weight, bias, running_mean, running_var, bool(training),
-                                         float(momentum), float(eps)))
+    res = R.call(
+        _native_batch_norm_op,
+        (
+            input,
+            weight,
+            bias,
+            running_mean,
+            running_var,
+            bool(training),
+            float(momentum),
+            float(eps),
+        ),
+    )
     o, save_mean, save_invstd, new_rm, new_rv = res
     if training:
         if running_mean is not None:
@@ -137,12 +171,16 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
     return result
 
 
-def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled):
+def batch_norm(
+    input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled
+):
     """torch.batch_norm: ATen's _batch_norm_impl_index checks, then native_batch_norm's output.
 
     An empty input gives ``input.clone() * weight[0] + bias[0]`` (torch keeps the graph alive)."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"batch_norm(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"batch_norm(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     if input.numel() == 0:
         o = input.clone()
         if weight is not None:
@@ -160,7 +198,9 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
-    return native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps)[0]
+    return native_batch_norm(
+        input, weight, bias, running_mean, running_var, training, momentum, eps
+    )[0]
 
 
 def _verify_batch_size(size):
@@ -168,10 +208,14 @@ def _verify_batch_size(size):
     for i in range(len(size) - 2):
         size_prods *= size[i + 2]
     if size_prods == 1:
-        raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size {size}"
+        )
 
 
-def f_batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+def f_batch_norm(
+    input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5
+):
     """F.batch_norm: torch's Python checks (batch size, eps), then torch.batch_norm."""
     if training:
         _verify_batch_size(input.size())
@@ -185,10 +229,14 @@ def f_batch_norm(input, running_mean, running_var, weight=None, bias=None, train
 # ------------------------------------------------------------------ instance norm
 
 
-def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, cudnn_enabled):
+def instance_norm(
+    input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, cudnn_enabled
+):
     """torch.instance_norm: ATen's composite over batch_norm of the (1, N * C, ...) view."""
     if not (use_input_stats or (running_mean is not None and running_var is not None)):
-        raise RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false")
+        raise RuntimeError(
+            "Expected running_mean and running_var to be defined when use_input_stats is false"
+        )
     shape = list(input.shape)
     b, c = input.shape[0], input.shape[1]
     shape[1] = b * c
@@ -198,8 +246,17 @@ def instance_norm(input, weight, bias, running_mean, running_var, use_input_stat
         return t.repeat(b) if t is not None else None
 
     rm_, rv_ = rep(running_mean), rep(running_var)
-    out = batch_norm(input.contiguous().view(shape), rep(weight), rep(bias), rm_, rv_, use_input_stats, momentum,
-                     eps, cudnn_enabled)
+    out = batch_norm(
+        input.contiguous().view(shape),
+        rep(weight),
+        rep(bias),
+        rm_,
+        rv_,
+        use_input_stats,
+        momentum,
+        eps,
+        cudnn_enabled,
+    )
     with grad_mode.no_grad():
         if running_mean is not None:
             running_mean.copy_(rm_.view(b, c).mean(0, False))
@@ -213,15 +270,27 @@ def _verify_spatial_size(size):
     for i in range(2, len(size)):
         size_prods *= size[i]
     if size_prods == 1:
-        raise ValueError(f"Expected more than 1 spatial element when training, got input size {size}")
+        raise ValueError(
+            f"Expected more than 1 spatial element when training, got input size {size}"
+        )
 
 
-def f_instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
-                    momentum=0.1, eps=1e-5):
+def f_instance_norm(
+    input,
+    running_mean=None,
+    running_var=None,
+    weight=None,
+    bias=None,
+    use_input_stats=True,
+    momentum=0.1,
+    eps=1e-5,
+):
     """F.instance_norm: torch's spatial-size check, then torch.instance_norm."""
     if use_input_stats:
         _verify_spatial_size(input.size())
-    return instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, True)
+    return instance_norm(
+        input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, True
+    )
 
 
 # ------------------------------------------------------------------ layer norm
@@ -233,20 +302,25 @@ def _check_normalized(name, input, normalized_shape, weight, bias=None, check_bi
     if len(ns) < 1:
         raise RuntimeError(
             "Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got "
-            f"normalized_shape = {_sizes(ns)}")
+            f"normalized_shape = {_sizes(ns)}"
+        )
     if weight is not None and list(weight.shape) != ns:
         raise RuntimeError(
             f"Expected weight to be of same shape as normalized_shape, but got weight of shape {_sizes(weight.shape)} "
-            f"and normalized_shape = {_sizes(ns)}")
+            f"and normalized_shape = {_sizes(ns)}"
+        )
     if check_bias and bias is not None and list(bias.shape) != ns:
         raise RuntimeError(
             f"Expected bias to be of same shape as normalized_shape, but got bias of shape {_sizes(bias.shape)} "
-            f"and normalized_shape = {_sizes(ns)}")
+            f"and normalized_shape = {_sizes(ns)}"
+        )
     shp = list(input.shape)
-    if len(shp) < len(ns) or shp[len(shp) - len(ns):] != ns:
+    if len(shp) < len(ns) or shp[len(shp) - len(ns) :] != ns:
         raise RuntimeError(
             f"Given normalized_shape={_sizes(ns)}, expected input with shape [*"
-            + "".join(f", {s}" for s in ns) + f"], but got input of size{_sizes(shp)}")
+            + "".join(f", {s}" for s in ns)
+            + f"], but got input of size{_sizes(shp)}"
+        )
 
 
 def _check_layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
@@ -254,9 +328,14 @@ def _check_layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5)
     _check_float("LayerNormKernelImpl", input)
 
 
-@_declared("native_layer_norm(Tensor input, int[] normalized_shape, Tensor? weight, Tensor? bias, float eps) "
-           "-> (Tensor, Tensor, Tensor)", promote="none", out=False, grad="NativeLayerNormBackward0",
-           check=_check_layer_norm)
+@_declared(
+    "native_layer_norm(Tensor input, int[] normalized_shape, Tensor? weight, Tensor? bias, float eps) "
+    "-> (Tensor, Tensor, Tensor)",
+    promote="none",
+    out=False,
+    grad="NativeLayerNormBackward0",
+    check=_check_layer_norm,
+)
 def _native_layer_norm_op(input, normalized_shape, weight, bias, eps):
     axes = tuple(range(input.ndim - len(normalized_shape), input.ndim))
     x = _opmath(input)
@@ -294,15 +373,23 @@ def f_layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 def _check_native_group_norm(input, weight, bias, N, C, HxW, group, eps):
     _check_float("GroupNormKernelImpl", input)
     if input.numel() != N * C * HxW:
-        raise RuntimeError(f"Expected input to have {N * C * HxW} elements, but got {input.numel()}")
+        raise RuntimeError(
+            f"Expected input to have {N * C * HxW} elements, but got {input.numel()}"
+        )
     if group <= 0 or C % group != 0:
         raise RuntimeError(
             f"Expected number of channels in input to be divisible by num_groups, but got input of shape "
-            f"{_sizes(input.shape)} and num_groups={group}")
+            f"{_sizes(input.shape)} and num_groups={group}"
+        )
 
 
-@op("native_group_norm(Tensor input, Tensor? weight, Tensor? bias, int N, int C, int HxW, int group, float eps) "
-    "-> (Tensor, Tensor, Tensor)", promote="none", out=False, check=_check_native_group_norm)
+@op(
+    "native_group_norm(Tensor input, Tensor? weight, Tensor? bias, int N, int C, int HxW, int group, float eps) "
+    "-> (Tensor, Tensor, Tensor)",
+    promote="none",
+    out=False,
+    check=_check_native_group_norm,
+)
 def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
     x = _opmath(input).reshape(N, group, (C // group) * HxW)
     mean = jnp.mean(x, axis=2)
@@ -313,7 +400,11 @@ def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
         out = out * weight.astype(x.dtype).reshape(1, C, 1)
     if bias is not None:
         out = out + bias.astype(x.dtype).reshape(1, C, 1)
-    return out.reshape(input.shape).astype(input.dtype), mean.astype(input.dtype), rstd.astype(input.dtype)
+    return (
+        out.reshape(input.shape).astype(input.dtype),
+        mean.astype(input.dtype),
+        rstd.astype(input.dtype),
+    )
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
@@ -322,12 +413,14 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
     if num_groups <= 0 or c % num_groups != 0:
         raise RuntimeError(
             "Expected number of channels in input to be divisible by num_groups, but got input of shape "
-            f"{_sizes(input.shape)} and num_groups={num_groups}")
+            f"{_sizes(input.shape)} and num_groups={num_groups}"
+        )
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and (t.dim() != 1 or t.numel() != c):
             raise RuntimeError(
                 f"Expected {name} to be a vector of size equal to the number of channels in input, but got {name} of "
-                f"shape {_sizes(t.shape)} and input of shape {_sizes(input.shape)}")
+                f"shape {_sizes(t.shape)} and input of shape {_sizes(input.shape)}"
+            )
     hxw = 1
     for s in input.shape[2:]:
         hxw *= s
@@ -337,8 +430,12 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
 def f_group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """F.group_norm: torch's Python checks (dims, batch size), then torch.group_norm."""
     if input.dim() < 2:
-        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
-    _verify_batch_size([input.size(0) * input.size(1) // num_groups, num_groups] + list(input.size()[2:]))
+        raise RuntimeError(
+            f"Expected at least 2 dimensions for input tensor but received {input.dim()}"
+        )
+    _verify_batch_size(
+        [input.size(0) * input.size(1) // num_groups, num_groups] + list(input.size()[2:])
+    )
     return group_norm(input, num_groups, weight, bias, eps, True)
 
 
@@ -349,7 +446,9 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     """torch.rms_norm: ATen's composite ``(x * rsqrt(mean(x^2, normalized dims) + eps)).type_as(x) * weight``
     in opmath; ``eps=None`` is the opmath dtype's machine epsilon."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"rms_norm(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"rms_norm(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     _check_normalized("rms_norm", input, normalized_shape, weight, check_bias=False)
     dt = input._dtype
     if not (dt.is_floating_point or dt.is_complex):
@@ -373,11 +472,18 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 def _check_lrn(input, size, alpha=1e-4, beta=0.75, k=1.0):
     if input.dim() < 3:
         raise ValueError(
-            f"Expected 3D or higher dimensionality                          input (got {input.dim()} dimensions)")
+            f"Expected 3D or higher dimensionality                          input (got {input.dim()} dimensions)"
+        )
 
 
-@op("local_response_norm(Tensor input, int size, float alpha=0.0001, float beta=0.75, float k=1.0) -> Tensor",
-    namespace=NF, promote="none", out=False, check=_check_lrn, grad="DivBackward0")
+@op(
+    "local_response_norm(Tensor input, int size, float alpha=0.0001, float beta=0.75, float k=1.0) -> Tensor",
+    namespace=NF,
+    promote="none",
+    out=False,
+    check=_check_lrn,
+    grad="DivBackward0",
+)
 def _local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     sq = input * input
     c = input.shape[1]
@@ -406,13 +512,24 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
 
 # ------------------------------------------------------------------ registration
 
-for _name, _fn in (("native_batch_norm", native_batch_norm), ("batch_norm", batch_norm),
-                   ("instance_norm", instance_norm), ("native_layer_norm", native_layer_norm),
-                   ("layer_norm", layer_norm), ("group_norm", group_norm), ("rms_norm", rms_norm)):
+for _name, _fn in (
+    ("native_batch_norm", native_batch_norm),
+    ("batch_norm", batch_norm),
+    ("instance_norm", instance_norm),
+    ("native_layer_norm", native_layer_norm),
+    ("layer_norm", layer_norm),
+    ("group_norm", group_norm),
+    ("rms_norm", rms_norm),
+):
     register_function(_name, _fn)
 
 R.namespace(NF).local_response_norm = local_response_norm
-for _name, _fn in (("batch_norm", f_batch_norm), ("instance_norm", f_instance_norm), ("layer_norm", f_layer_norm),
-                   ("group_norm", f_group_norm), ("rms_norm", rms_norm)):
+for _name, _fn in (
+    ("batch_norm", f_batch_norm),
+    ("instance_norm", f_instance_norm),
+    ("layer_norm", f_layer_norm),
+    ("group_norm", f_group_norm),
+    ("rms_norm", rms_norm),
+):
     _fn.__name__ = _name
     register_function(_name, _fn, NF)

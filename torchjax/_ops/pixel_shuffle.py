@@ -19,19 +19,28 @@ NF = "nn.functional"
 def _check_pixel_shuffle(input, upscale_factor):
     if input.dim() < 3:
         raise RuntimeError(
-            f"pixel_shuffle expects input to have at least 3 dimensions, but got input with {input.dim()} dimension(s)")
+            f"pixel_shuffle expects input to have at least 3 dimensions, but got input with {input.dim()} dimension(s)"
+        )
     if upscale_factor <= 0:
-        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {upscale_factor}")
+        raise RuntimeError(
+            f"pixel_shuffle expects a positive upscale_factor, but got {upscale_factor}"
+        )
     c = input.shape[-3]
     sq = upscale_factor * upscale_factor
     if c % sq != 0:
         raise RuntimeError(
             "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, "
-            f"but input.size(-3)={c} is not divisible by {sq}")
+            f"but input.size(-3)={c} is not divisible by {sq}"
+        )
 
 
-@op("pixel_shuffle(Tensor input, int upscale_factor) -> Tensor", promote="none", out=False,
-    check=_check_pixel_shuffle, saves=())
+@op(
+    "pixel_shuffle(Tensor input, int upscale_factor) -> Tensor",
+    promote="none",
+    out=False,
+    check=_check_pixel_shuffle,
+    saves=(),
+)
 def pixel_shuffle(input, upscale_factor):
     r = upscale_factor
     *batch, c, h, w = input.shape
@@ -46,22 +55,32 @@ def _check_pixel_unshuffle(input, downscale_factor):
     if input.dim() < 3:
         raise RuntimeError(
             f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with {input.dim()} "
-            "dimension(s)")
+            "dimension(s)"
+        )
     if downscale_factor <= 0:
-        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {downscale_factor}")
+        raise RuntimeError(
+            f"pixel_unshuffle expects a positive downscale_factor, but got {downscale_factor}"
+        )
     h, w = input.shape[-2], input.shape[-1]
     if h % downscale_factor != 0:
         raise RuntimeError(
             f"pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)={h} is not "
-            f"divisible by {downscale_factor}")
+            f"divisible by {downscale_factor}"
+        )
     if w % downscale_factor != 0:
         raise RuntimeError(
             f"pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)={w} is not "
-            f"divisible by {downscale_factor}")
+            f"divisible by {downscale_factor}"
+        )
 
 
-@op("pixel_unshuffle(Tensor input, int downscale_factor) -> Tensor", promote="none", out=False,
-    check=_check_pixel_unshuffle, saves=())
+@op(
+    "pixel_unshuffle(Tensor input, int downscale_factor) -> Tensor",
+    promote="none",
+    out=False,
+    check=_check_pixel_unshuffle,
+    saves=(),
+)
 def pixel_unshuffle(input, downscale_factor):
     r = downscale_factor
     *batch, c, h, w = input.shape
@@ -74,12 +93,17 @@ def pixel_unshuffle(input, downscale_factor):
 def _check_channel_shuffle(input, groups):
     if input.dim() <= 2:
         raise RuntimeError(
-            f"channel_shuffle expects input to have at least 3 dimensions, but got input with {input.dim()} dims")
+            f"channel_shuffle expects input to have at least 3 dimensions, but got input with {input.dim()} dims"
+        )
     if groups <= 0:
-        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
+        raise RuntimeError(
+            f"Number of groups to divide channels in must be positive. Value of groups:{groups}"
+        )
     c = input.shape[1]
     if c % groups != 0:
-        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups.")
+        raise RuntimeError(
+            f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups."
+        )
 
 
 def _channel_shuffle(input, groups):
@@ -88,8 +112,13 @@ def _channel_shuffle(input, groups):
     return jnp.swapaxes(x, 1, 2).reshape(input.shape)
 
 
-@op("channel_shuffle(Tensor input, int groups) -> Tensor", promote="none", out=False, check=_check_channel_shuffle,
-    saves=())
+@op(
+    "channel_shuffle(Tensor input, int groups) -> Tensor",
+    promote="none",
+    out=False,
+    check=_check_channel_shuffle,
+    saves=(),
+)
 def channel_shuffle(input, groups):
     return _channel_shuffle(input, groups)
 
@@ -98,12 +127,20 @@ def _no_derivative():
     return RuntimeError("derivative for aten::native_channel_shuffle is not implemented")
 
 
-@op("native_channel_shuffle(Tensor input, int groups) -> Tensor", promote="none", out=False,
-    check=_check_channel_shuffle, grad="NotImplemented")
+@op(
+    "native_channel_shuffle(Tensor input, int groups) -> Tensor",
+    promote="none",
+    out=False,
+    check=_check_channel_shuffle,
+    grad="NotImplemented",
+)
 def native_channel_shuffle(input, groups):
     """torch has no derivative for it: backward raises torch's error."""
-    return with_grad(lambda x: _channel_shuffle(x, groups), lambda a, out, g: (None,),
-                     nondiff={0: _no_derivative})(input)
+    return with_grad(
+        lambda x: _channel_shuffle(x, groups),
+        lambda a, out, g: (None,),
+        nondiff={0: _no_derivative},
+    )(input)
 
 
 register_function("pixel_shuffle", pixel_shuffle, NF)

@@ -42,10 +42,18 @@ def _check_alpha(input, other, alpha=1):
         return
     a, b = _tensor_dtype(input), _tensor_dtype(other)
     if a._cat <= D._INT and b._cat <= D._INT:
-        if isinstance(alpha, builtins.float) or isinstance(alpha, Tensor) and alpha.is_floating_point():
-            raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+        if (
+            isinstance(alpha, builtins.float)
+            or isinstance(alpha, Tensor)
+            and alpha.is_floating_point()
+        ):
+            raise RuntimeError(
+                "For integral input tensors, argument alpha must not be a floating point number."
+            )
     if not (a.is_complex or b.is_complex) and isinstance(alpha, builtins.complex):
-        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
+        raise RuntimeError(
+            "For non-complex input tensors, argument alpha must not be a complex number."
+        )
     if a is D.bool and b is D.bool and not isinstance(alpha, builtins.bool) and alpha not in (0, 1):
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
 
@@ -80,13 +88,15 @@ def _not_two_numbers(name, second="other", self_out=False):
                 f"{name}() received an invalid combination of arguments - got ({a}, {b}), but expected one of:\n"
                 f" * (Tensor input, Tensor {second}, *, Tensor out = None)\n"
                 f" * (Number self, Tensor {second}, *, Tensor out = None)\n"
-                f" * (Tensor input, Number {second}, *, Tensor out = None)\n")
+                f" * (Tensor input, Number {second}, *, Tensor out = None)\n"
+            )
         raise TypeError(
             f"{name}() received an invalid combination of arguments - got ({a}, {b}), but expected one of:\n"
             f" * (Tensor input, Tensor {second}, *, Tensor out = None)\n"
             f" * (Number self, Tensor {second})\n"
             f"      didn't match because some of the arguments have invalid types: (!{a}!, !{b}!)\n"
-            f" * (Tensor input, Number {second}, *, Tensor out = None)\n")
+            f" * (Tensor input, Number {second}, *, Tensor out = None)\n"
+        )
 
     return check
 
@@ -95,7 +105,9 @@ def _no_bool_result(kernel):
     """torch's kernels for integer division and remainder have no Bool instantiation."""
 
     def check(input, other, *rest):
-        if (isinstance(input, Tensor) or isinstance(other, Tensor)) and result_of(input, other) is D.bool:
+        if (isinstance(input, Tensor) or isinstance(other, Tensor)) and result_of(
+            input, other
+        ) is D.bool:
             raise kernel_error(kernel, D.bool)
 
     return check
@@ -137,7 +149,9 @@ def op(schema, **kw):
 
         def guarded(*args):
             for i in pos:
-                if i < len(args) and not (isinstance(args[i], Tensor) or (i in opt and args[i] is None)):
+                if i < len(args) and not (
+                    isinstance(args[i], Tensor) or (i in opt and args[i] is None)
+                ):
                     return None
             return check(*args)
 
@@ -145,10 +159,9 @@ def op(schema, **kw):
     return R.op(schema, **kw)
 
 
-
 def kernel_error(kernel, dt):
     """torch's error for a dtype its CPU kernel was not compiled for."""
-    return NotImplementedError(f'"{kernel}" not implemented for \'{dt._scalar_name}\'')
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{dt._scalar_name}'")
 
 
 def result_of(*args):
@@ -164,19 +177,36 @@ def float_result_of(*args):
     return d if d._cat >= D._FLOAT else D.get_default_dtype()
 
 
-def reject(kernel, *, complex_=True, bool_=False, int_=False, half=False, floating=False, promote=None, scalars=()):
+def reject(
+    kernel,
+    *,
+    complex_=True,
+    bool_=False,
+    int_=False,
+    half=False,
+    floating=False,
+    promote=None,
+    scalars=(),
+):
     """A ``check=``: raise torch's NotImplementedError for the dtypes ``kernel`` lacks.
 
     The dtype checked is the computed one over the Tensor arguments (and the Python numbers at
     positions ``scalars``): ``promote="float"`` sends ints and bools to the default float dtype."""
 
     def check(*args):
-        ops = [a for i, a in enumerate(args) if isinstance(a, Tensor) or (i in scalars and _is_num(a))]
+        ops = [
+            a for i, a in enumerate(args) if isinstance(a, Tensor) or (i in scalars and _is_num(a))
+        ]
         if not ops:
             return
         dt = (float_result_of if promote == "float" else result_of)(*ops)
-        bad = ((complex_ and dt.is_complex) or (bool_ and dt is D.bool) or (int_ and dt._cat == D._INT)
-               or (half and dt in (D.float16, D.bfloat16)) or (floating and dt.is_floating_point))
+        bad = (
+            (complex_ and dt.is_complex)
+            or (bool_ and dt is D.bool)
+            or (int_ and dt._cat == D._INT)
+            or (half and dt in (D.float16, D.bfloat16))
+            or (floating and dt.is_floating_point)
+        )
         if bad:
             raise kernel_error(kernel, dt)
 
@@ -184,7 +214,9 @@ def reject(kernel, *, complex_=True, bool_=False, int_=False, half=False, floati
 
 
 def _is_num(a):
-    return isinstance(a, (builtins.int, builtins.float, builtins.bool, builtins.complex, np.number, np.bool_))
+    return isinstance(
+        a, (builtins.int, builtins.float, builtins.bool, builtins.complex, np.number, np.bool_)
+    )
 
 
 def chain_checks(*checks):
@@ -203,14 +235,18 @@ def sum_to(g, shape):
     if g.shape == shape:
         return g
     lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1
+    )
     if axes:
         g = jnp.sum(g, axis=axes)
     return g.reshape(shape)
 
 
 def _inexact(a):
-    return a is not None and (jnp.issubdtype(a.dtype, jnp.floating) or jnp.issubdtype(a.dtype, jnp.complexfloating))
+    return a is not None and (
+        jnp.issubdtype(a.dtype, jnp.floating) or jnp.issubdtype(a.dtype, jnp.complexfloating)
+    )
 
 
 def with_grad(fwd, bwd, nondiff=None):
@@ -276,7 +312,9 @@ def _drop_names(*names):
 # ------------------------------------------------------------------ overloads
 
 
-def overload(name, ops, pick, *, method=True, inplace=False, function=True, ns="", method_name=None):
+def overload(
+    name, ops, pick, *, method=True, inplace=False, function=True, ns="", method_name=None
+):
     """Install ``torch.<name>`` (and ``Tensor.<name>``, ``Tensor.<name>_``) choosing among
     several declared ops (one per torch overload, each with its own grad_fn name) by
     ``pick(args, kwargs) -> index``. The ops are declared with ``function=False``."""
@@ -286,7 +324,9 @@ def overload(name, ops, pick, *, method=True, inplace=False, function=True, ns="
     mname = method_name or name
     fimpls = [R._gen_wrapper(o, name, R._target_op, with_out=o.out) for o in ops]
     mimpls = [R._gen_wrapper(o, mname, R._target_op, self_name="self") for o in ops]
-    iimpls = [R._gen_wrapper(o, mname + "_", R._target_op, self_name="self", inplace=True) for o in ops]
+    iimpls = [
+        R._gen_wrapper(o, mname + "_", R._target_op, self_name="self", inplace=True) for o in ops
+    ]
 
     def make(impls, fname):
         def f(*args, **kwargs):
@@ -330,28 +370,49 @@ def _declared(schema, **kw):
 # ------------------------------------------------------------------ add / sub / mul / div
 
 
-@op("add(Tensor input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor", method=True, inplace=True, saves=(),
-    check=_check_alpha)
+@op(
+    "add(Tensor input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor",
+    method=True,
+    inplace=True,
+    saves=(),
+    check=_check_alpha,
+)
 def add(input, other, alpha):
     if input.dtype == np.bool_:
         return jnp.logical_or(input, jnp.logical_and(other, alpha))
     return input + other * alpha
 
 
-@op("sub(Tensor input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor", method=True, inplace=True, saves=(),
-    check=_check_sub)
+@op(
+    "sub(Tensor input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor",
+    method=True,
+    inplace=True,
+    saves=(),
+    check=_check_sub,
+)
 def sub(input, other, alpha):
     return input - other * alpha
 
 
-@op("subtract(Tensor input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor", method=True, inplace=True,
-    saves=(), check=_check_sub, grad="SubBackward0")
+@op(
+    "subtract(Tensor input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor",
+    method=True,
+    inplace=True,
+    saves=(),
+    check=_check_sub,
+    grad="SubBackward0",
+)
 def subtract(input, other, alpha):
     return input - other * alpha
 
 
-@op("rsub(Tensor input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor", scalar_edge=False, saves=(), check=_check_sub,
-    grad="RsubBackward1")
+@op(
+    "rsub(Tensor input, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor",
+    scalar_edge=False,
+    saves=(),
+    check=_check_sub,
+    grad="RsubBackward1",
+)
 def rsub(input, other, alpha):
     return other - input * alpha
 
@@ -363,7 +424,12 @@ def mul(input, other):
     return input * other
 
 
-@op("multiply(Tensor input, Tensor|Scalar other) -> Tensor", method=True, inplace=True, grad="MulBackward0")
+@op(
+    "multiply(Tensor input, Tensor|Scalar other) -> Tensor",
+    method=True,
+    inplace=True,
+    grad="MulBackward0",
+)
 def multiply(input, other):
     if input.dtype == np.bool_:
         return jnp.logical_and(input, other)
@@ -383,7 +449,9 @@ def _check_div(input, other, rounding_mode=None):
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
         )
     if rounding_mode is not None:
-        _no_bool_result("div_floor_cpu" if rounding_mode == "floor" else "div_trunc_cpu")(input, other)
+        _no_bool_result("div_floor_cpu" if rounding_mode == "floor" else "div_trunc_cpu")(
+            input, other
+        )
         _check_int_zero_div(input, other)
 
 
@@ -414,27 +482,49 @@ def _floor_divide_float(a, b):
     return jnp.where(b == 0, a / b, r)  # division by zero: the IEEE quotient
 
 
-@op("div(Tensor input, Tensor|Scalar other, *, str? rounding_mode=None) -> Tensor", method=True, inplace=True,
-    promote=_div_promote, check=_check_div)
+@op(
+    "div(Tensor input, Tensor|Scalar other, *, str? rounding_mode=None) -> Tensor",
+    method=True,
+    inplace=True,
+    promote=_div_promote,
+    check=_check_div,
+)
 def div(input, other, rounding_mode):
     return _div_impl(input, other, rounding_mode)
 
 
-@op("divide(Tensor input, Tensor|Scalar other, *, str? rounding_mode=None) -> Tensor", method=True, inplace=True,
-    promote=_div_promote, check=_check_div, grad="DivBackward0")
+@op(
+    "divide(Tensor input, Tensor|Scalar other, *, str? rounding_mode=None) -> Tensor",
+    method=True,
+    inplace=True,
+    promote=_div_promote,
+    check=_check_div,
+    grad="DivBackward0",
+)
 def divide(input, other, rounding_mode):
     return _div_impl(input, other, rounding_mode)
 
 
-@op("true_divide(Tensor input, Tensor|Scalar other) -> Tensor", method=True, inplace=True, promote="float",
-    grad="DivBackward0")
+@op(
+    "true_divide(Tensor input, Tensor|Scalar other) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="float",
+    grad="DivBackward0",
+)
 def true_divide(input, other):
     return input / other
 
 
-@op("floor_divide(Tensor|Scalar input, Tensor|Scalar other) -> Tensor", method=True, inplace=True,
-    check=lambda input, other: chain_checks(_no_bool_result("div_floor_cpu"), _check_int_zero_div)(input, other),
-    differentiable=False)
+@op(
+    "floor_divide(Tensor|Scalar input, Tensor|Scalar other) -> Tensor",
+    method=True,
+    inplace=True,
+    check=lambda input, other: chain_checks(_no_bool_result("div_floor_cpu"), _check_int_zero_div)(
+        input, other
+    ),
+    differentiable=False,
+)
 def floor_divide(input, other):
     return _div_impl(input, other, "floor")
 
@@ -447,15 +537,28 @@ def _remainder_impl(a, b):
     return jnp.where((r != 0) & ((r < 0) != (b < 0)), r + b, r)
 
 
-@op("remainder(Tensor|Scalar input, Tensor|Scalar other) -> Tensor", scalar_edge=False, method=True, inplace=True,
-    check=lambda input, other: chain_checks(_not_two_numbers("remainder"), _no_bool_result("remainder_cpu"),
-                                            _check_int_zero_div)(input, other))
+@op(
+    "remainder(Tensor|Scalar input, Tensor|Scalar other) -> Tensor",
+    scalar_edge=False,
+    method=True,
+    inplace=True,
+    check=lambda input, other: chain_checks(
+        _not_two_numbers("remainder"), _no_bool_result("remainder_cpu"), _check_int_zero_div
+    )(input, other),
+)
 def remainder(input, other):
     return _remainder_impl(input, other)
 
 
-@op("fmod(Tensor input, Tensor|Scalar other) -> Tensor", scalar_edge=False, method=True, inplace=True,
-    check=lambda input, other: chain_checks(_no_bool_result("fmod_cpu"), _check_int_zero_div)(input, other))
+@op(
+    "fmod(Tensor input, Tensor|Scalar other) -> Tensor",
+    scalar_edge=False,
+    method=True,
+    inplace=True,
+    check=lambda input, other: chain_checks(_no_bool_result("fmod_cpu"), _check_int_zero_div)(
+        input, other
+    ),
+)
 def fmod(input, other):
     if is_int(input):
         return lax.rem(input, other)
@@ -470,7 +573,11 @@ def _check_pow(input, exponent):
         # (a Python exponent takes torch's 0 / 1 shortcuts, which exist for Bool)
         raise kernel_error("pow", D.bool)
     if _is_intlike(input) and not isinstance(exponent, Tensor):
-        if isinstance(exponent, builtins.int) and not isinstance(exponent, builtins.bool) and exponent < 0:
+        if (
+            isinstance(exponent, builtins.int)
+            and not isinstance(exponent, builtins.bool)
+            and exponent < 0
+        ):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
 
 
@@ -499,19 +606,33 @@ def _int_pow(a, b):
     if jnp.issubdtype(b.dtype, jnp.signedinteger):
         # negative exponents (tensor exponents only; a Python exponent is refused): 1, +-1 or 0
         one = jnp.ones_like(res)
-        neg = jnp.where(a == 1, one, jnp.where(a == -1, jnp.where((-b) % 2 == 1, -one, one), jnp.zeros_like(res)))
+        neg = jnp.where(
+            a == 1,
+            one,
+            jnp.where(a == -1, jnp.where((-b) % 2 == 1, -one, one), jnp.zeros_like(res)),
+        )
         res = jnp.where(b < 0, neg, res)
     return res
 
 
-@op("pow(Tensor input, Tensor|Scalar exponent) -> Tensor", scalar_edge=False, method=True, inplace=True, check=_check_pow,
-    grad="PowBackward0")
+@op(
+    "pow(Tensor input, Tensor|Scalar exponent) -> Tensor",
+    scalar_edge=False,
+    method=True,
+    inplace=True,
+    check=_check_pow,
+    grad="PowBackward0",
+)
 def pow(input, exponent):  # noqa: A001
     return _pow_impl(input, exponent)
 
 
-@op("pow_scalar(Scalar self, Tensor exponent) -> Tensor", function=False, grad="PowBackward2",
-    check=lambda self, exponent: _check_pow(self, exponent))
+@op(
+    "pow_scalar(Scalar self, Tensor exponent) -> Tensor",
+    function=False,
+    grad="PowBackward2",
+    check=lambda self, exponent: _check_pow(self, exponent),
+)
 def _pow_scalar_base(self, exponent):
     return _pow_impl(self, exponent)
 
@@ -530,9 +651,13 @@ def _pow_dispatch(input, exponent, *, out=None):
 R.namespace("").pow = _pow_dispatch
 
 
-@op("float_power(Tensor|Scalar input, Tensor|Scalar exponent) -> Tensor", method=True, inplace=True,
+@op(
+    "float_power(Tensor|Scalar input, Tensor|Scalar exponent) -> Tensor",
+    method=True,
+    inplace=True,
     promote=lambda c, args: D.complex128 if c.is_complex else D.float64,
-    check=_not_two_numbers("float_power", "exponent", self_out=True))
+    check=_not_two_numbers("float_power", "exponent", self_out=True),
+)
 def float_power(input, exponent):
     return jnp.power(input, exponent)
 
@@ -542,21 +667,30 @@ _FLOAT_POWER_ = Tensor.float_power_
 
 def _float_power_(self, exponent):
     """Tensor.float_power_: the base must already have the result's dtype (double or cdouble)."""
-    cplx = self._dtype.is_complex or (isinstance(exponent, Tensor) and exponent._dtype.is_complex) or \
-        isinstance(exponent, builtins.complex)
+    cplx = (
+        self._dtype.is_complex
+        or (isinstance(exponent, Tensor) and exponent._dtype.is_complex)
+        or isinstance(exponent, builtins.complex)
+    )
     need = D.complex128 if cplx else D.float64
     if self._dtype is not need:
         raise RuntimeError(
             f"the base given to float_power_ has dtype {self._dtype._scalar_name} but the operation's result "
-            f"requires dtype {need._scalar_name}")
+            f"requires dtype {need._scalar_name}"
+        )
     return _FLOAT_POWER_(self, exponent)
 
 
 R.override_method("float_power_", _float_power_)
 
 
-@op("square(Tensor input) -> Tensor", method=True, inplace=True, promote=lambda c, a: D.int64 if c is D.bool else c,
-    grad="PowBackward0")
+@op(
+    "square(Tensor input) -> Tensor",
+    method=True,
+    inplace=True,
+    promote=lambda c, a: D.int64 if c is D.bool else c,
+    grad="PowBackward0",
+)
 def square(input):
     return input * input
 
@@ -577,12 +711,25 @@ def neg(input):
     return -input
 
 
-@op("negative(Tensor input) -> Tensor", method=True, inplace=True, saves=(), check=_check_neg, grad="NegBackward0")
+@op(
+    "negative(Tensor input) -> Tensor",
+    method=True,
+    inplace=True,
+    saves=(),
+    check=_check_neg,
+    grad="NegBackward0",
+)
 def negative(input):
     return -input
 
 
-@op("positive(Tensor input) -> Tensor", method=True, saves=(), check=lambda x: _check_positive(x), grad="AliasBackward0")
+@op(
+    "positive(Tensor input) -> Tensor",
+    method=True,
+    saves=(),
+    check=lambda x: _check_positive(x),
+    grad="AliasBackward0",
+)
 def positive(input):
     return input
 
@@ -601,18 +748,34 @@ def _abs_impl(x):
     return jnp.abs(x)
 
 
-@op("abs(Tensor input) -> Tensor", method=True, inplace=True, check=reject("abs_cpu", complex_=False, bool_=True))
+@op(
+    "abs(Tensor input) -> Tensor",
+    method=True,
+    inplace=True,
+    check=reject("abs_cpu", complex_=False, bool_=True),
+)
 def abs(input):  # noqa: A001
     return _abs_impl(input)
 
 
-@op("absolute(Tensor input) -> Tensor", method=True, inplace=True, grad="AbsBackward0",
-    check=reject("abs_cpu", complex_=False, bool_=True))
+@op(
+    "absolute(Tensor input) -> Tensor",
+    method=True,
+    inplace=True,
+    grad="AbsBackward0",
+    check=reject("abs_cpu", complex_=False, bool_=True),
+)
 def absolute(input):
     return _abs_impl(input)
 
 
-@op("sign(Tensor input) -> Tensor", method=True, inplace=True, saves=(), check=lambda x: _no_complex(x, "sign"))
+@op(
+    "sign(Tensor input) -> Tensor",
+    method=True,
+    inplace=True,
+    saves=(),
+    check=lambda x: _no_complex(x, "sign"),
+)
 def sign(input):
     if input.dtype == np.bool_:
         return input
@@ -621,7 +784,9 @@ def sign(input):
 
 def _no_complex(x, name):
     if x._dtype.is_complex:
-        raise RuntimeError(f"Unlike NumPy, torch.{name} is not intended to support complex numbers. Please use torch.sgn instead.")
+        raise RuntimeError(
+            f"Unlike NumPy, torch.{name} is not intended to support complex numbers. Please use torch.sgn instead."
+        )
 
 
 @op("sgn(Tensor input) -> Tensor", method=True, inplace=True)
@@ -632,7 +797,13 @@ def sgn(input):
     return jnp.sign(input) if input.dtype != np.bool_ else input
 
 
-@op("reciprocal(Tensor input) -> Tensor", method=True, inplace=True, promote="float", saves_result=True)
+@op(
+    "reciprocal(Tensor input) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="float",
+    saves_result=True,
+)
 def reciprocal(input):
     return 1 / input
 
@@ -641,14 +812,22 @@ def reciprocal(input):
 
 
 def _cmp(name, f, aliases=()):
-    @op(f"{name}(Tensor input, Tensor|Scalar other) -> Tensor", method=True, inplace=True, differentiable=False)
+    @op(
+        f"{name}(Tensor input, Tensor|Scalar other) -> Tensor",
+        method=True,
+        inplace=True,
+        differentiable=False,
+    )
     def impl(input, other):
         return f(input, other)
 
     for a in aliases:
-        op(f"{a}(Tensor input, Tensor|Scalar other) -> Tensor", method=True, inplace=True, differentiable=False)(
-            lambda input, other: f(input, other)
-        )
+        op(
+            f"{a}(Tensor input, Tensor|Scalar other) -> Tensor",
+            method=True,
+            inplace=True,
+            differentiable=False,
+        )(lambda input, other: f(input, other))
     return impl
 
 
@@ -664,8 +843,13 @@ ge = _cmp("ge", jnp.greater_equal, ("greater_equal",))
 
 
 def _logical(name, f):
-    @op(f"{name}(Tensor input, Tensor other) -> Tensor", method=True, inplace=True, promote="none",
-        differentiable=False)
+    @op(
+        f"{name}(Tensor input, Tensor other) -> Tensor",
+        method=True,
+        inplace=True,
+        promote="none",
+        differentiable=False,
+    )
     def impl(input, other):
         return f(input != 0, other != 0)
 
@@ -677,7 +861,13 @@ logical_or = _logical("logical_or", jnp.logical_or)
 logical_xor = _logical("logical_xor", jnp.logical_xor)
 
 
-@op("logical_not(Tensor input) -> Tensor", method=True, inplace=True, promote="none", differentiable=False)
+@op(
+    "logical_not(Tensor input) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    differentiable=False,
+)
 def logical_not(input):
     return input == 0
 
@@ -687,14 +877,19 @@ def _check_bitwise(name):
         for x in (input, other):
             d = _tensor_dtype(x)
             if d is not None and d._cat > D._INT:
-                raise NotImplementedError(f'"{name}_cpu" not implemented for \'{d._scalar_name}\'')
+                raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{d._scalar_name}'")
 
     return check
 
 
 def _bitwise(name, f, extra_check=None):
-    @op(f"{name}(Tensor|Scalar input, Tensor|Scalar other) -> Tensor", method=True, inplace=True,
-        differentiable=False, check=chain_checks(_not_two_numbers(name), _check_bitwise(name), extra_check))
+    @op(
+        f"{name}(Tensor|Scalar input, Tensor|Scalar other) -> Tensor",
+        method=True,
+        inplace=True,
+        differentiable=False,
+        check=chain_checks(_not_two_numbers(name), _check_bitwise(name), extra_check),
+    )
     def impl(input, other):
         return f(input, other)
 
@@ -715,7 +910,11 @@ def _shift_left(a, b):
 def _shift_right(a, b):
     bits = a.dtype.itemsize * 8
     r = jnp.right_shift(a, jnp.clip(b, 0, bits - 1).astype(a.dtype))
-    fill = jnp.where(a < 0, -1, 0).astype(a.dtype) if jnp.issubdtype(a.dtype, jnp.signedinteger) else jnp.zeros_like(a)
+    fill = (
+        jnp.where(a < 0, -1, 0).astype(a.dtype)
+        if jnp.issubdtype(a.dtype, jnp.signedinteger)
+        else jnp.zeros_like(a)
+    )
     return jnp.where((b >= bits) | (b < 0), fill, r)
 
 
@@ -725,11 +924,18 @@ bitwise_right_shift = _bitwise("bitwise_right_shift", _shift_right, _no_bool_res
 
 def _check_not(input):
     if input._dtype._cat > D._INT:
-        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
 
 
-@op("bitwise_not(Tensor input) -> Tensor", method=True, inplace=True, differentiable=False,
-    check=lambda x: _check_bitwise("bitwise_not")(x))
+@op(
+    "bitwise_not(Tensor input) -> Tensor",
+    method=True,
+    inplace=True,
+    differentiable=False,
+    check=lambda x: _check_bitwise("bitwise_not")(x),
+)
 def bitwise_not(input):
     if input.dtype == np.bool_:
         return jnp.logical_not(input)
@@ -741,7 +947,18 @@ def bitwise_not(input):
 
 def _binary(fn, reflect=False):
     def method(self, other):
-        if not isinstance(other, (Tensor, builtins.int, builtins.float, builtins.bool, builtins.complex, np.number, np.bool_)):
+        if not isinstance(
+            other,
+            (
+                Tensor,
+                builtins.int,
+                builtins.float,
+                builtins.bool,
+                builtins.complex,
+                np.number,
+                np.bool_,
+            ),
+        ):
             return NotImplemented
         if reflect:
             return fn(other, self)
@@ -752,7 +969,8 @@ def _binary(fn, reflect=False):
 
 def _rsub(self, other):
     if not isinstance(self, Tensor) or not isinstance(
-            other, (Tensor, builtins.int, builtins.float, builtins.bool, builtins.complex, np.number)):
+        other, (Tensor, builtins.int, builtins.float, builtins.bool, builtins.complex, np.number)
+    ):
         return NotImplemented
     return rsub(self, other)
 
@@ -761,21 +979,25 @@ def _rdiv(self, other):
     if not isinstance(self, Tensor):
         # torch's __rdiv__ is ``self.reciprocal() * other``
         raise AttributeError(f"'{type(self).__name__}' object has no attribute 'reciprocal'")
-    if not isinstance(other, (Tensor, builtins.int, builtins.float, builtins.bool, builtins.complex, np.number)):
+    if not isinstance(
+        other, (Tensor, builtins.int, builtins.float, builtins.bool, builtins.complex, np.number)
+    ):
         return NotImplemented
     return mul(reciprocal(self), other)
 
 
 def _rfloordiv(self, other):
-    if not isinstance(self, Tensor) or not isinstance(other, (Tensor, builtins.int, builtins.float, builtins.bool,
-                                                               np.number)):
+    if not isinstance(self, Tensor) or not isinstance(
+        other, (Tensor, builtins.int, builtins.float, builtins.bool, np.number)
+    ):
         return NotImplemented
     return floor_divide(other, self)
 
 
 def _rmod(self, other):
-    if not isinstance(self, Tensor) or not isinstance(other, (Tensor, builtins.int, builtins.float, builtins.bool,
-                                                               np.number)):
+    if not isinstance(self, Tensor) or not isinstance(
+        other, (Tensor, builtins.int, builtins.float, builtins.bool, np.number)
+    ):
         return NotImplemented
     return remainder(other, self)
 
@@ -785,7 +1007,9 @@ def _rpow(self, other):
         return NotImplemented
     if isinstance(other, Tensor):
         return R.call(_POW, (other, self))
-    if not isinstance(other, (builtins.int, builtins.float, builtins.bool, builtins.complex, np.number)):
+    if not isinstance(
+        other, (builtins.int, builtins.float, builtins.bool, builtins.complex, np.number)
+    ):
         return NotImplemented
     return R.call(_POW_SCALAR, (other, self))
 
@@ -827,9 +1051,41 @@ register_method("__invert__", _invert)
 
 # torch has only the Tensor methods (Tensor.add_ ...) for these in-place variants, no torch.X_
 _drop_names(
-    "absolute_", "add_", "bitwise_and_", "bitwise_left_shift_", "bitwise_not_", "bitwise_or_", "bitwise_right_shift_",
-    "bitwise_xor_", "div_", "divide_", "eq_", "float_power_", "floor_divide_", "fmod_", "ge_", "greater_",
-    "greater_equal_", "gt_", "le_", "less_", "less_equal_", "logical_and_", "logical_not_", "logical_or_",
-    "logical_xor_", "lt_", "mul_", "multiply_", "ne_", "not_equal_", "pow_", "remainder_", "sgn_", "sign_", "sub_",
-    "subtract_", "true_divide_",
+    "absolute_",
+    "add_",
+    "bitwise_and_",
+    "bitwise_left_shift_",
+    "bitwise_not_",
+    "bitwise_or_",
+    "bitwise_right_shift_",
+    "bitwise_xor_",
+    "div_",
+    "divide_",
+    "eq_",
+    "float_power_",
+    "floor_divide_",
+    "fmod_",
+    "ge_",
+    "greater_",
+    "greater_equal_",
+    "gt_",
+    "le_",
+    "less_",
+    "less_equal_",
+    "logical_and_",
+    "logical_not_",
+    "logical_or_",
+    "logical_xor_",
+    "lt_",
+    "mul_",
+    "multiply_",
+    "ne_",
+    "not_equal_",
+    "pow_",
+    "remainder_",
+    "sgn_",
+    "sign_",
+    "sub_",
+    "subtract_",
+    "true_divide_",
 )

@@ -48,10 +48,16 @@ def _tuple(v, k, what, name):
         return ()
     if len(v) != k:
         if what == "stride":
-            raise RuntimeError(f"{name}: stride must either be omitted, a single int, or a tuple of {_WORDS[k]} ints")
+            raise RuntimeError(
+                f"{name}: stride must either be omitted, a single int, or a tuple of {_WORDS[k]} ints"
+            )
         if what == "dilation":
-            raise RuntimeError(f"{name}: dilation must be either a single int, or a tuple of {_WORDS[k]} ints")
-        raise RuntimeError(f"{name}: {what} must either be a single int, or a tuple of {_WORDS[k]} ints")
+            raise RuntimeError(
+                f"{name}: dilation must be either a single int, or a tuple of {_WORDS[k]} ints"
+            )
+        raise RuntimeError(
+            f"{name}: {what} must either be a single int, or a tuple of {_WORDS[k]} ints"
+        )
     return v
 
 
@@ -79,25 +85,33 @@ def _pool_shape_check(name, x, k, ks, st, pd, dl, ceil_mode):
                 f"pad should be at most half of effective kernel size, but got pad={p}, kernel_size={kk} and "
                 f"dilation={d}"
             )
-    letters = ("T", "H", "W")[3 - k:]
+    letters = ("T", "H", "W")[3 - k :]
     if any(kk <= 0 for kk in ks):
-        raise RuntimeError("kernel size should be greater than zero, but got "
-                           + " ".join(f"k{c}: {v}" for c, v in zip(letters, ks)))
+        raise RuntimeError(
+            "kernel size should be greater than zero, but got "
+            + " ".join(f"k{c}: {v}" for c, v in zip(letters, ks))
+        )
     if any(s <= 0 for s in st):
-        raise RuntimeError("stride should be greater than zero, but got "
-                           + " ".join(f"d{c}: {v}" for c, v in zip(letters, st)))
+        raise RuntimeError(
+            "stride should be greater than zero, but got "
+            + " ".join(f"d{c}: {v}" for c, v in zip(letters, st))
+        )
     if any(d <= 0 for d in dl):
-        raise RuntimeError("dilation should be greater than zero, but got "
-                           + " ".join(f"dilation{c}: {v}" for c, v in zip(letters, dl)))
+        raise RuntimeError(
+            "dilation should be greater than zero, but got "
+            + " ".join(f"dilation{c}: {v}" for c, v in zip(letters, dl))
+        )
     if nd not in (k + 1, k + 2):
         raise RuntimeError(f"non-empty {k + 1}D or {k + 2}D (batch mode) tensor expected for input")
-    if any(n == 0 for n in x.shape[nd - k - 1:]):
+    if any(n == 0 for n in x.shape[nd - k - 1 :]):
         raise RuntimeError(
             f"Expected {k + 1}D or {k + 2}D (batch mode) tensor with optional 0 dim batch size for input, but "
             f"got:[{', '.join(map(str, x.shape))}]"
         )
     sizes = x.shape[-k:]
-    outs = [pool_out_size(n, kk, p, s, d, ceil_mode) for n, kk, p, s, d in zip(sizes, ks, pd, st, dl)]
+    outs = [
+        pool_out_size(n, kk, p, s, d, ceil_mode) for n, kk, p, s, d in zip(sizes, ks, pd, st, dl)
+    ]
     if any(o < 1 for o in outs):
         c = x.shape[-k - 1]
         raise RuntimeError(
@@ -150,21 +164,32 @@ def _gather_flat(x, idx, k):
     """x[..., *spatial] at flat plane indices ``idx`` (..., *out)."""
     lead = x.shape[:-k]
     flat = x.reshape(lead + (-1,))
-    out = jnp.take_along_axis(flat, jnp.clip(idx, 0, flat.shape[-1] - 1).reshape(lead + (-1,)), axis=-1)
+    out = jnp.take_along_axis(
+        flat, jnp.clip(idx, 0, flat.shape[-1] - 1).reshape(lead + (-1,)), axis=-1
+    )
     return out.reshape(idx.shape)
 
 
 def max_pool_nd(x, k, ks, st, pd, dl, ceil_mode):
     """(values, int64 flat indices) of an N-d max pool over the last ``k`` dims."""
     sizes = x.shape[-k:]
-    outs = [pool_out_size(n, kk, p, s, d, ceil_mode) for n, kk, p, s, d in zip(sizes, ks, pd, st, dl)]
+    outs = [
+        pool_out_size(n, kk, p, s, d, ceil_mode) for n, kk, p, s, d in zip(sizes, ks, pd, st, dl)
+    ]
     lead = x.ndim - k
-    hi = [max(0, (o - 1) * s + d * (kk - 1) + 1 - p - n) for o, s, d, kk, p, n in zip(outs, st, dl, ks, pd, sizes)]
+    hi = [
+        max(0, (o - 1) * s + d * (kk - 1) + 1 - p - n)
+        for o, s, d, kk, p, n in zip(outs, st, dl, ks, pd, sizes)
+    ]
     iota = jnp.broadcast_to(jnp.arange(math.prod(sizes), dtype=np.int64).reshape(sizes), x.shape)
     _, idx = lax.reduce_window(
-        (lax.stop_gradient(x), iota), (_lowest(x.dtype), np.int64(_NOWHERE)), _pick,
-        window_dimensions=(1,) * lead + tuple(ks), window_strides=(1,) * lead + tuple(st),
-        padding=[(0, 0)] * lead + [(p, h) for p, h in zip(pd, hi)], window_dilation=(1,) * lead + tuple(dl),
+        (lax.stop_gradient(x), iota),
+        (_lowest(x.dtype), np.int64(_NOWHERE)),
+        _pick,
+        window_dimensions=(1,) * lead + tuple(ks),
+        window_strides=(1,) * lead + tuple(st),
+        padding=[(0, 0)] * lead + [(p, h) for p, h in zip(pd, hi)],
+        window_dilation=(1,) * lead + tuple(dl),
     )
     idx = idx[(Ellipsis,) + tuple(slice(0, o) for o in outs)]
     return _gather_flat(x, idx, k), idx
@@ -178,21 +203,31 @@ def _make_max_pool(k):
 
     def check(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
         if not isinstance(input, Tensor):
-            raise TypeError(f"{name}_with_indices(): argument 'input' (position 1) must be Tensor, not "
-                            f"{type(input).__name__}")
+            raise TypeError(
+                f"{name}_with_indices(): argument 'input' (position 1) must be Tensor, not "
+                f"{type(input).__name__}"
+            )
         ks, st, pd, dl = _norm(name, k, kernel_size, stride, padding, dilation)
         if input.dtype is D.bool or input.dtype.is_complex:
             raise kernel_error(name if k == 2 else "max_pool3d_cpu", input.dtype)
         _pool_shape_check(name, input, k, ks, st, pd, dl, ceil_mode)
 
-    @op(f"{name}_with_indices(Tensor input, int[{k}] kernel_size, int[{k}] stride=[], int[{k}] padding=0, "
-        f"int[{k}] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)", namespace=NF, promote="none", check=check,
-        grad=f"MaxPool{k}DWithIndicesBackward0", out=False)
+    @op(
+        f"{name}_with_indices(Tensor input, int[{k}] kernel_size, int[{k}] stride=[], int[{k}] padding=0, "
+        f"int[{k}] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)",
+        namespace=NF,
+        promote="none",
+        check=check,
+        grad=f"MaxPool{k}DWithIndicesBackward0",
+        out=False,
+    )
     def with_indices(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
         ks, st, pd, dl = _norm(name, k, kernel_size, stride, padding, dilation)
         return max_pool_nd(input, k, ks, st, pd, dl, ceil_mode)
 
-    with_indices.__doc__ = f"torch.nn.functional.{name}_with_indices: values and torch's flat indices."
+    with_indices.__doc__ = (
+        f"torch.nn.functional.{name}_with_indices: values and torch's flat indices."
+    )
     return with_indices
 
 
@@ -201,13 +236,25 @@ max_pool3d_with_indices = _make_max_pool(3)
 
 
 def _max_pool_front(k, with_indices):
-    def f(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-        out, idx = with_indices(input, kernel_size, () if stride is None else stride, padding, dilation, ceil_mode)
+    def f(
+        input,
+        kernel_size,
+        stride=None,
+        padding=0,
+        dilation=1,
+        ceil_mode=False,
+        return_indices=False,
+    ):
+        out, idx = with_indices(
+            input, kernel_size, () if stride is None else stride, padding, dilation, ceil_mode
+        )
         return (out, idx) if return_indices else out
 
     f.__name__ = f.__qualname__ = f"max_pool{k}d"
-    f.__doc__ = (f"torch.nn.functional.max_pool{k}d (ceil_mode, dilation, -inf padding, return_indices with "
-                 "torch's flat indices).")
+    f.__doc__ = (
+        f"torch.nn.functional.max_pool{k}d (ceil_mode, dilation, -inf padding, return_indices with "
+        "torch's flat indices)."
+    )
     return f
 
 
@@ -240,28 +287,39 @@ def _one(v, what, name):
     if len(v) == 0 and what == "stride":
         return None
     if len(v) != 1:
-        raise RuntimeError(f"{name}() {what} must be an int, list of ints or tuple of ints of size 1 but got size "
-                           f"{len(v)}")
+        raise RuntimeError(
+            f"{name}() {what} must be an int, list of ints or tuple of ints of size 1 but got size "
+            f"{len(v)}"
+        )
     return v[0]
 
 
-def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                            return_indices=False):
+def max_pool1d_with_indices(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
     """torch.nn.functional.max_pool1d_with_indices: max_pool2d_with_indices on unsqueeze(-2)."""
     from . import api
 
     name = "max_pool1d"
     if not isinstance(input, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     ks = _one(kernel_size, "kernel_size", name)
     st = _one(stride, "stride", name)
     st = ks if st is None else st
     pd = _one(padding, "padding", name)
     dl = _one(dilation, "dilation", name)
-    if input.dim() not in (2, 3) or any(s == 0 for s in input.shape[-2:]) and input.dim() == 3 or (
-            input.dim() == 2 and input.shape[-1] == 0):
-        raise RuntimeError(f"{name}: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, "
-                           f"but got:[{', '.join(map(str, input.shape))}]")
+    if (
+        input.dim() not in (2, 3)
+        or any(s == 0 for s in input.shape[-2:])
+        and input.dim() == 3
+        or (input.dim() == 2 and input.shape[-1] == 0)
+    ):
+        raise RuntimeError(
+            f"{name}: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, "
+            f"but got:[{', '.join(map(str, input.shape))}]"
+        )
     if ks <= 0:
         raise RuntimeError(f"{name}() kernel_size must be greater than zero, but got {ks}")
     if st <= 0:
@@ -269,8 +327,10 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     if pd < 0:
         raise RuntimeError(f"{name}() padding must be non-negative, but got {pd}")
     if pd > ks // 2:
-        raise RuntimeError(f"{name}() padding should be at most half of kernel size, but got padding={pd} and "
-                           f"kernel_size={ks}")
+        raise RuntimeError(
+            f"{name}() padding should be at most half of kernel size, but got padding={pd} and "
+            f"kernel_size={ks}"
+        )
     if dl <= 0:
         raise RuntimeError(f"{name}() dilation must be greater than zero, but got {dl}")
     o = pool_out_size(input.shape[-1], ks, pd, st, dl, ceil_mode)
@@ -278,23 +338,36 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
         raise RuntimeError(f"{name}() Invalid computed output size: {o}")
     if not input.dtype.is_floating_point:
         raise kernel_error("max_pool1d_impl", input.dtype)
-    out, idx = max_pool2d_with_indices(api.unsqueeze(input, -2), (1, ks), (1, st), (0, pd), (1, dl), ceil_mode)
+    out, idx = max_pool2d_with_indices(
+        api.unsqueeze(input, -2), (1, ks), (1, st), (0, pd), (1, dl), ceil_mode
+    )
     out, idx = api.squeeze(out, -2), api.squeeze(idx, -2)
     return (out, idx) if return_indices else out
 
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool1d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
     """torch.nn.functional.max_pool1d (torch.max_pool1d without return_indices)."""
-    return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    return max_pool1d_with_indices(
+        input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
+    )
 
 
 register_function("max_pool1d", max_pool1d, NF)
 register_function("max_pool1d_with_indices", max_pool1d_with_indices, NF)
-register_function("max_pool1d", lambda input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False:
-                  max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode))
-register_function("max_pool1d_with_indices",
-                  lambda input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False:
-                  max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True))
+register_function(
+    "max_pool1d",
+    lambda input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False: max_pool1d(
+        input, kernel_size, stride, padding, dilation, ceil_mode
+    ),
+)
+register_function(
+    "max_pool1d_with_indices",
+    lambda input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False: max_pool1d(
+        input, kernel_size, stride, padding, dilation, ceil_mode, True
+    ),
+)
 
 
 # ------------------------------------------------------------------ avg_pool
@@ -322,7 +395,11 @@ def avg_pool_nd(x, k, ks, st, pd, ceil_mode, count_include_pad, divisor_override
     acc = np.float32 if _low(dt) else (np.int64 if not jnp.issubdtype(dt, jnp.inexact) else dt)
     hi = [max(0, (o - 1) * s + kk - p - n) for o, s, kk, p, n in zip(outs, st, ks, pd, sizes)]
     total = lax.reduce_window(
-        x.astype(acc), np.array(0, acc), lax.add, (1,) * lead + tuple(ks), (1,) * lead + tuple(st),
+        x.astype(acc),
+        np.array(0, acc),
+        lax.add,
+        (1,) * lead + tuple(ks),
+        (1,) * lead + tuple(st),
         [(0, 0)] * lead + [(p, h) for p, h in zip(pd, hi)],
     )
     total = total[(Ellipsis,) + tuple(slice(0, o) for o in outs)]
@@ -343,29 +420,56 @@ def avg_pool_nd(x, k, ks, st, pd, ceil_mode, count_include_pad, divisor_override
 def _make_avg_pool(k):
     name = f"avg_pool{k}d"
 
-    def check(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True,
-              divisor_override=None):
+    def check(
+        input,
+        kernel_size,
+        stride=(),
+        padding=0,
+        ceil_mode=False,
+        count_include_pad=True,
+        divisor_override=None,
+    ):
         if not isinstance(input, Tensor):
-            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+            )
         ks, st, pd, _ = _norm(name, k, kernel_size, stride, padding)
         if divisor_override is not None and divisor_override == 0:
             raise RuntimeError("divisor must be not zero")
         if input.dim() < k:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-input.dim()}, "
-                             f"{input.dim() - 1}], but got {-k - 1})")
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-input.dim()}, "
+                f"{input.dim() - 1}], but got {-k - 1})"
+            )
         if input.dtype is D.bool or input.dtype.is_complex:
             raise kernel_error(name if k == 2 else "avg_pool3d_out_frame", input.dtype)
         _pool_shape_check(name, input, k, ks, st, pd, (1,) * k, ceil_mode)
 
-    @op(f"{name}(Tensor input, int[{k}] kernel_size, int[{k}] stride=[], int[{k}] padding=0, bool ceil_mode=False, "
-        f"bool count_include_pad=True, int? divisor_override=None) -> Tensor", namespace=NF, promote="none",
-        check=check, grad=f"AvgPool{k}DBackward0", saves=(), out=False)
-    def avg_pool(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True,
-                 divisor_override=None):
+    @op(
+        f"{name}(Tensor input, int[{k}] kernel_size, int[{k}] stride=[], int[{k}] padding=0, bool ceil_mode=False, "
+        f"bool count_include_pad=True, int? divisor_override=None) -> Tensor",
+        namespace=NF,
+        promote="none",
+        check=check,
+        grad=f"AvgPool{k}DBackward0",
+        saves=(),
+        out=False,
+    )
+    def avg_pool(
+        input,
+        kernel_size,
+        stride=(),
+        padding=0,
+        ceil_mode=False,
+        count_include_pad=True,
+        divisor_override=None,
+    ):
         ks, st, pd, _ = _norm(name, k, kernel_size, stride, padding)
         return avg_pool_nd(input, k, ks, st, pd, ceil_mode, count_include_pad, divisor_override)
 
-    avg_pool.__doc__ = f"torch.nn.functional.{name} (ceil_mode, count_include_pad, divisor_override)."
+    avg_pool.__doc__ = (
+        f"torch.nn.functional.{name} (ceil_mode, count_include_pad, divisor_override)."
+    )
     return avg_pool
 
 
@@ -375,10 +479,14 @@ avg_pool3d = _make_avg_pool(3)
 
 def _check_1d_input(input, name):
     if not isinstance(input, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     if input.dim() not in (2, 3):
-        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
-                           f"'self' (while checking arguments for {name})")
+        raise RuntimeError(
+            f"Expected 2 to 3 dimensions, but got {input.dim()}-dimensional tensor for argument #1 "
+            f"'self' (while checking arguments for {name})"
+        )
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
@@ -390,14 +498,22 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
             return v
         v = tuple(v)
         if len(v) != 1:
-            raise RuntimeError(f"avg_pool1d() argument '{what}' should contain one int (got {len(v)})")
+            raise RuntimeError(
+                f"avg_pool1d() argument '{what}' should contain one int (got {len(v)})"
+            )
         return v[0]
 
     ks = one(kernel_size, "kernel_size")
-    st = ks if stride is None or (not isinstance(stride, int) and len(tuple(stride)) == 0) else one(stride, "stride")
+    st = (
+        ks
+        if stride is None or (not isinstance(stride, int) and len(tuple(stride)) == 0)
+        else one(stride, "stride")
+    )
     pd = one(padding, "padding")
     _check_1d_input(input, "avg_pool1d")
-    out = avg_pool2d(api.unsqueeze(input, -2), (1, ks), (1, st), (0, pd), ceil_mode, count_include_pad)
+    out = avg_pool2d(
+        api.unsqueeze(input, -2), (1, ks), (1, st), (0, pd), ceil_mode, count_include_pad
+    )
     return api.squeeze(out, -2)
 
 
@@ -429,11 +545,15 @@ def _windows(x, k, outs):
         idx, mask, _ = _adaptive_windows(n, o)
         axis = lead + 2 * j
         x = jnp.take(x, jnp.asarray(idx.reshape(-1)), axis=axis)
-        x = x.reshape(x.shape[:axis] + idx.shape + x.shape[axis + 1:])
+        x = x.reshape(x.shape[:axis] + idx.shape + x.shape[axis + 1 :])
         idxs.append(idx)
         masks.append(mask)
         Ks.append(idx.shape[1])
-    perm = tuple(range(lead)) + tuple(lead + 2 * j for j in range(k)) + tuple(lead + 2 * j + 1 for j in range(k))
+    perm = (
+        tuple(range(lead))
+        + tuple(lead + 2 * j for j in range(k))
+        + tuple(lead + 2 * j + 1 for j in range(k))
+    )
     x = jnp.transpose(x, perm)
     flat = np.zeros(tuple(outs) + tuple(Ks), np.int64)
     valid = np.ones(tuple(outs) + tuple(Ks), bool)
@@ -457,11 +577,11 @@ def adaptive_avg_nd(x, k, outs):
         axis = lead + j
         n = x.shape[axis]
         if o > 0 and n % o == 0:
-            x = x.reshape(x.shape[:axis] + (o, n // o) + x.shape[axis + 1:]).mean(axis=axis + 1)
+            x = x.reshape(x.shape[:axis] + (o, n // o) + x.shape[axis + 1 :]).mean(axis=axis + 1)
             continue
         idx, mask, cnt = _adaptive_windows(n, o)
         g = jnp.take(x, jnp.asarray(idx.reshape(-1)), axis=axis)
-        g = g.reshape(g.shape[:axis] + idx.shape + g.shape[axis + 1:])
+        g = g.reshape(g.shape[:axis] + idx.shape + g.shape[axis + 1 :])
         m = mask.reshape(mask.shape + (1,) * (x.ndim - axis - 1))
         g = jnp.where(jnp.asarray(m), g, jnp.zeros((), g.dtype)).sum(axis=axis + 1)
         x = g / jnp.asarray(cnt.reshape((-1,) + (1,) * (x.ndim - axis - 1)), g.dtype)
@@ -476,7 +596,7 @@ def adaptive_max_nd(x, k, outs):
     w, flat, valid = _windows(lax.stop_gradient(x), k, outs)
     lead = x.ndim - k
     K = int(np.prod(flat.shape[k:]))
-    w = w.reshape(w.shape[:lead + k] + (K,))
+    w = w.reshape(w.shape[: lead + k] + (K,))
     flat = flat.reshape(tuple(outs) + (K,))
     valid = valid.reshape(tuple(outs) + (K,))
     fi = jnp.broadcast_to(jnp.asarray(np.where(valid, flat, _NOWHERE)), w.shape)
@@ -502,31 +622,43 @@ def _adaptive_size(output_size, k, x, name):
 def _check_adaptive(name, k, input, output_size):
     """torch's checks of adaptive_{avg,max}_pool{2,3}d, in torch's order and words."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     is_max = "max" in name
     if not isinstance(output_size, int) and input.dim() <= len(tuple(output_size)):
         # torch.nn.functional's _list_with_default
         raise ValueError(f"Input dimension should be at least {len(tuple(output_size)) + 1}")
     if input.dim() not in (k + 1, k + 2):
-        raise RuntimeError(f"{name}(): Expected {k + 1}D or {k + 2}D tensor, but got{': ' if is_max else ' '}"
-                           f"[{', '.join(map(str, input.shape))}]")
+        raise RuntimeError(
+            f"{name}(): Expected {k + 1}D or {k + 2}D tensor, but got{': ' if is_max else ' '}"
+            f"[{', '.join(map(str, input.shape))}]"
+        )
     outs = _adaptive_size(output_size, k, input, name)
     for i in range(1, input.dim()):
         if input.shape[i] == 0:
-            raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input "
-                               f"has sizes [{', '.join(map(str, input.shape))}] with dimension {i} being empty")
+            raise RuntimeError(
+                f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input "
+                f"has sizes [{', '.join(map(str, input.shape))}] with dimension {i} being empty"
+            )
     neg = [o for o in outs if o < 0]
     if neg:
         if is_max:
             shape = list(input.shape[:-k]) + list(outs)
-            raise RuntimeError(f"Trying to create tensor with negative dimension {neg[0]}: [{', '.join(map(str, shape))}]")
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {neg[0]}: [{', '.join(map(str, shape))}]"
+            )
         body = ", ".join(map(str, outs[:2])) + ("," + str(outs[2]) if k == 3 else "")
-        raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to 0 but received {{{body}}}")
+        raise RuntimeError(
+            f"{name}: elements of output_size must be greater than or equal to 0 but received {{{body}}}"
+        )
     dt = input.dtype
     if not dt.is_floating_point:
         if not is_max and all(o == 1 for o in outs):
-            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
-                               f"complex dtype. Got: {dt._scalar_name}")
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                f"complex dtype. Got: {dt._scalar_name}"
+            )
         raise kernel_error(name, dt)
 
 
@@ -536,8 +668,15 @@ def _make_adaptive_avg(k):
     def check(input, output_size):
         _check_adaptive(name, k, input, output_size)
 
-    @op(f"{name}(Tensor input, Any output_size) -> Tensor", namespace=NF, promote="none", check=check,
-        grad=f"AdaptiveAvgPool{k}DBackward0", saves=(), out=False)
+    @op(
+        f"{name}(Tensor input, Any output_size) -> Tensor",
+        namespace=NF,
+        promote="none",
+        check=check,
+        grad=f"AdaptiveAvgPool{k}DBackward0",
+        saves=(),
+        out=False,
+    )
     def adaptive_avg(input, output_size):
         return adaptive_avg_nd(input, k, _adaptive_size(output_size, k, input, name))
 
@@ -572,9 +711,14 @@ def _mean_if_global(k, f):
         if isinstance(output_size, list):
             output_size = tuple(output_size)
         g_size = (output_size,) * k if isinstance(output_size, int) else output_size
-        if (isinstance(input, Tensor) and input.dim() in (k + 1, k + 2) and len(g_size) == k
-                and all(o == 1 for o in g_size) and input.dtype.is_floating_point
-                and all(input.shape[i] > 0 for i in range(1, input.dim()))):
+        if (
+            isinstance(input, Tensor)
+            and input.dim() in (k + 1, k + 2)
+            and len(g_size) == k
+            and all(o == 1 for o in g_size)
+            and input.dtype.is_floating_point
+            and all(input.shape[i] > 0 for i in range(1, input.dim()))
+        ):
             return api.mean(input, tuple(range(-k, 0)), True)
         return f(input, output_size)
 
@@ -596,12 +740,20 @@ def _make_adaptive_max(k):
     def check(input, output_size):
         _check_adaptive(name, k, input, output_size)
 
-    @op(f"{name}_with_indices(Tensor input, Any output_size) -> (Tensor, Tensor)", namespace=NF, promote="none",
-        check=check, grad=f"AdaptiveMaxPool{k}DBackward0", out=False)
+    @op(
+        f"{name}_with_indices(Tensor input, Any output_size) -> (Tensor, Tensor)",
+        namespace=NF,
+        promote="none",
+        check=check,
+        grad=f"AdaptiveMaxPool{k}DBackward0",
+        out=False,
+    )
     def adaptive_max(input, output_size):
         return adaptive_max_nd(input, k, _adaptive_size(output_size, k, input, name))
 
-    adaptive_max.__doc__ = f"torch.nn.functional.{name}_with_indices: values and torch's flat indices."
+    adaptive_max.__doc__ = (
+        f"torch.nn.functional.{name}_with_indices: values and torch's flat indices."
+    )
     return _hashable_size(adaptive_max)
 
 
@@ -621,8 +773,12 @@ def _adaptive_max_front(k, f):
     return g
 
 
-register_function("adaptive_max_pool2d", _adaptive_max_front(2, adaptive_max_pool2d_with_indices), NF)
-register_function("adaptive_max_pool3d", _adaptive_max_front(3, adaptive_max_pool3d_with_indices), NF)
+register_function(
+    "adaptive_max_pool2d", _adaptive_max_front(2, adaptive_max_pool2d_with_indices), NF
+)
+register_function(
+    "adaptive_max_pool3d", _adaptive_max_front(3, adaptive_max_pool3d_with_indices), NF
+)
 
 
 def _size1(output_size, name):

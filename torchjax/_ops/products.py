@@ -46,7 +46,9 @@ def _check_cross(input, other, dim):
     if input.dim() != other.dim():
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if input.dtype is not other.dtype:
-        raise RuntimeError(f"expected scalar type {sname(input.dtype)} but found {sname(other.dtype)}")
+        raise RuntimeError(
+            f"expected scalar type {sname(input.dtype)} but found {sname(other.dtype)}"
+        )
     d = wrap_dim(dim, input.dim())
     if input.shape[d] != 3 or other.shape[d] != 3:
         raise RuntimeError(
@@ -56,17 +58,26 @@ def _check_cross(input, other, dim):
     if err is not None:
         raise err
     if input.dtype is D.bool or input.dtype in (D.uint16, D.uint32, D.uint64):
-        raise NotImplementedError(f'"cross" not implemented for \'{input.dtype._scalar_name}\'')
+        raise NotImplementedError(f"\"cross\" not implemented for '{input.dtype._scalar_name}'")
 
 
-@op("linalg.cross(Tensor input, Tensor other, *, int dim=-1) -> Tensor", namespace="linalg", promote="none",
-    check=lambda input, other, dim=-1: _check_cross(input, other, dim))
+@op(
+    "linalg.cross(Tensor input, Tensor other, *, int dim=-1) -> Tensor",
+    namespace="linalg",
+    promote="none",
+    check=lambda input, other, dim=-1: _check_cross(input, other, dim),
+)
 def linalg_cross(input, other, dim):
     return _cross_fn(input, other, wrap_dim(dim, input.ndim))
 
 
-@op("_cross(Tensor input, Tensor other, int dim) -> Tensor", namespace="_blas", promote="none", out=False,
-    grad="LinalgCrossBackward0")
+@op(
+    "_cross(Tensor input, Tensor other, int dim) -> Tensor",
+    namespace="_blas",
+    promote="none",
+    out=False,
+    grad="LinalgCrossBackward0",
+)
 def _cross_op(input, other, dim):
     return _cross_fn(input, other, dim)
 
@@ -74,8 +85,12 @@ def _cross_op(input, other, dim):
 @composite("cross(Tensor input, Tensor other, int? dim=None) -> Tensor", method=True, out=True)
 def cross(input, other, dim=None):
     if not _is_t(input, other):
-        bad, name, pos = (input, "input", 1) if not isinstance(input, Tensor) else (other, "other", 2)
-        raise TypeError(f"cross(): argument '{name}' (position {pos}) must be Tensor, not {type(bad).__name__}")
+        bad, name, pos = (
+            (input, "input", 1) if not isinstance(input, Tensor) else (other, "other", 2)
+        )
+        raise TypeError(
+            f"cross(): argument '{name}' (position {pos}) must be Tensor, not {type(bad).__name__}"
+        )
     if dim is None:
         warnings.warn(
             "Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
@@ -84,7 +99,11 @@ def cross(input, other, dim=None):
             UserWarning,
             stacklevel=3,
         )
-        shape = np.broadcast_shapes(tuple(input.shape), tuple(other.shape)) if input.dim() == other.dim() else None
+        shape = (
+            np.broadcast_shapes(tuple(input.shape), tuple(other.shape))
+            if input.dim() == other.dim()
+            else None
+        )
         d = None
         if shape is not None:
             d = next((i for i, s in enumerate(shape) if s == 3), None)
@@ -100,8 +119,13 @@ def cross(input, other, dim=None):
 # ------------------------------------------------------------------ multi_dot / chain_matmul
 
 
-@op("_multi_dot(Tensor[] tensors) -> Tensor", namespace="_blas", promote="none", out=False,
-    grad="ViewBackward0")
+@op(
+    "_multi_dot(Tensor[] tensors) -> Tensor",
+    namespace="_blas",
+    promote="none",
+    out=False,
+    grad="ViewBackward0",
+)
 def _multi_dot_fn(tensors):
     ts = list(tensors)
     first_1d = ts[0].ndim == 1
@@ -162,7 +186,9 @@ def _check_multi_dot(tensors, name="multi_dot"):
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+            raise TypeError(
+                f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
+            )
     d0, dl = tensors[0].dim(), tensors[-1].dim()
     if d0 not in (1, 2):
         raise RuntimeError(f"multi_dot(): the first tensor must be 1D or 2D but got {d0}D")
@@ -249,8 +275,13 @@ def _check_vecdot(x, y, dim=-1):
     wrap_dim(dim, max(x.dim(), y.dim()))
 
 
-@op("linalg.vecdot(Tensor x, Tensor y, *, int dim=-1) -> Tensor", namespace="linalg", promote="none",
-    check=_check_vecdot, grad="SumBackward1")
+@op(
+    "linalg.vecdot(Tensor x, Tensor y, *, int dim=-1) -> Tensor",
+    namespace="linalg",
+    promote="none",
+    check=_check_vecdot,
+    grad="SumBackward1",
+)
 def vecdot(x, y, dim):
     x, y = jnp.broadcast_arrays(x, y)
     d = wrap_dim(dim, x.ndim)
@@ -270,8 +301,14 @@ def _check_vander(x, N=None):
         raise RuntimeError("N must be greater than 1.")
 
 
-@op("linalg.vander(Tensor x, *, int? N=None) -> Tensor", namespace="linalg", promote="none", check=_check_vander,
-    grad="CatBackward0", out=False)
+@op(
+    "linalg.vander(Tensor x, *, int? N=None) -> Tensor",
+    namespace="linalg",
+    promote="none",
+    check=_check_vander,
+    grad="CatBackward0",
+    out=False,
+)
 def vander(x, N):
     if x.ndim == 0:
         x = x.reshape(1)
@@ -306,7 +343,9 @@ def _parse_subscripts(s, pos0=0):
         c = s[i]
         if c == ".":
             if s[i : i + 3] != "...":
-                raise RuntimeError("einsum(): found '.' for operand 0 that is not part of any ellipsis")
+                raise RuntimeError(
+                    "einsum(): found '.' for operand 0 that is not part of any ellipsis"
+                )
             out.append("ell")
             i += 3
             continue
@@ -357,7 +396,9 @@ def _sublist_labels(sub):
         else:
             x = int(x)
             if not 0 <= x < 52:
-                raise RuntimeError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
+                raise RuntimeError(
+                    "einsum(): subscript in subscript list is not within the valid range [0, 52)"
+                )
             out.append(x)
     return out
 
@@ -369,7 +410,9 @@ def _einsum_spec(subs, out, shapes):
         nlab = sum(1 for x in s if x != "ell")
         has_ell = "ell" in s
         if s.count("ell") > 1:
-            raise RuntimeError(f"einsum(): found '.' for operand {i} for which an ellipsis was already found")
+            raise RuntimeError(
+                f"einsum(): found '.' for operand {i} for which an ellipsis was already found"
+            )
         if (has_ell and nlab > len(shp)) or (not has_ell and nlab != len(shp)):
             raise RuntimeError(
                 f"einsum(): the number of subscripts in the equation ({nlab}) "
@@ -401,7 +444,9 @@ def _einsum_spec(subs, out, shapes):
         for lab in out:
             if lab == "ell":
                 if "ell" in seen:
-                    raise RuntimeError("einsum(): found '.' for output but an ellipsis (...) was already found")
+                    raise RuntimeError(
+                        "einsum(): found '.' for output but an ellipsis (...) was already found"
+                    )
                 seen.add("ell")
                 out_full += ell_labels
                 continue
@@ -444,8 +489,13 @@ def _einsum_spec(subs, out, shapes):
     return tuple(tuple(f) for f in full), tuple(out_full), tuple(sorted(sizes.items()))
 
 
-@op("_einsum(Tensor[] operands, Any spec) -> Tensor", namespace="_blas", promote="none", out=False,
-    grad="ViewBackward0")
+@op(
+    "_einsum(Tensor[] operands, Any spec) -> Tensor",
+    namespace="_blas",
+    promote="none",
+    out=False,
+    grad="ViewBackward0",
+)
 def _einsum_fn(operands, spec):
     full, out_full, sizes, presum = spec
     sizes = dict(sizes)
@@ -457,7 +507,11 @@ def _einsum_fn(operands, spec):
         if tuple(x.shape) != tgt:
             x = jnp.broadcast_to(x, tgt)
         if ps:
-            x = x.astype(np.int64) if (jnp.issubdtype(x.dtype, jnp.integer) or x.dtype == np.bool_) else x
+            x = (
+                x.astype(np.int64)
+                if (jnp.issubdtype(x.dtype, jnp.integer) or x.dtype == np.bool_)
+                else x
+            )
         ops.append(x)
         subs.append(list(f))
     dt = ops[0].dtype
@@ -490,7 +544,9 @@ def einsum(*args):
             raise RuntimeError("einsum(): must provide at least one operand")
         for i, t in enumerate(ops):
             if not isinstance(t, Tensor):
-                raise TypeError(f"einsum(): expected Tensor as element {i} in argument 1, but got {type(t).__name__}")
+                raise TypeError(
+                    f"einsum(): expected Tensor as element {i} in argument 1, but got {type(t).__name__}"
+                )
         subs, out = _einsum_parse_string(eq, len(ops))
     else:
         ops, subs = [], []
@@ -500,7 +556,9 @@ def einsum(*args):
             subs.append(_sublist_labels(rest.pop(0)))
         out = _sublist_labels(rest.pop(0)) if rest else None
         if rest or not ops:
-            raise TypeError("einsum(): expected operand/sublist pairs followed by an optional output sublist")
+            raise TypeError(
+                "einsum(): expected operand/sublist pairs followed by an optional output sublist"
+            )
     full, out_full, sizes = _einsum_spec(subs, out, [tuple(t.shape) for t in ops])
     # labels summed away inside one operand (integer inputs then sum in int64, as torch does)
     counts = {}
@@ -535,7 +593,16 @@ register_function("einsum", einsum)
 # torch's kernels require out= to have the result's exact dtype
 strict_out("", "cross")
 strict_out("linalg", "cross")
-strict_out("linalg", "vecdot", lambda rd, od: f"linalg.vecdot: Expected out of dtype{sname(rd)} but found {sname(od)}")
+strict_out(
+    "linalg",
+    "vecdot",
+    lambda rd, od: f"linalg.vecdot: Expected out of dtype{sname(rd)} but found {sname(od)}",
+)
 for _ns, _name in (("linalg", "multi_dot"), ("", "chain_matmul")):
-    strict_out(_ns, _name,
-               lambda rd, od: f"multi_dot(): expected out tensor to have dtype {cname(rd)} but got {cname(od)}")
+    strict_out(
+        _ns,
+        _name,
+        lambda rd, od: (
+            f"multi_dot(): expected out tensor to have dtype {cname(rd)} but got {cname(od)}"
+        ),
+    )

@@ -62,7 +62,7 @@ def _name(dt: D.dtype) -> str:
 
 
 def _not_implemented(op, dt):
-    return NotImplementedError(f'"{op}" not implemented for \'{dt._scalar_name}\'')
+    return NotImplementedError(f"\"{op}\" not implemented for '{dt._scalar_name}'")
 
 
 def _require_float(op, dt):
@@ -136,7 +136,9 @@ def _check_uniform(dt, lo, hi):
     if not mn <= hi <= mx:
         raise RuntimeError(f"to is out of bounds for {_TYPE_NAMES[_name(dt)]}")
     if not lo <= hi:
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_fmt(lo)} > to={_fmt(hi)}")
+        raise RuntimeError(
+            f"uniform_ expects to return a [from, to) range, but found from={_fmt(lo)} > to={_fmt(hi)}"
+        )
     if hi - lo > mx:
         raise RuntimeError(
             f"uniform_ expects to-from <= std::numeric_limits<{dt._scalar_name}>::max(), but found "
@@ -194,7 +196,9 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     _check_normal_std(std)
     g = _gen(generator)
     contig = self.is_contiguous()
-    return _fill(self, g, lambda n: g._normal(n, self._dtype._np, mean, std, contig), _normal_jax(mean, std))
+    return _fill(
+        self, g, lambda n: g._normal(n, self._dtype._np, mean, std, contig), _normal_jax(mean, std)
+    )
 
 
 def _float_dtype(dtype, out, name):
@@ -202,8 +206,18 @@ def _float_dtype(dtype, out, name):
     return dt
 
 
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False, names=None, **kw):
+def rand(
+    *size,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+    names=None,
+    **kw,
+):
     """torch.rand: uniform [0, 1) with torch's CPU stream."""
     shape = _sizes(size, kw.pop("size", None), "rand")
     _reject_kw("rand", kw)
@@ -211,13 +225,29 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     dt = _float_dtype(dtype, out, "rand")
     _check_uniform(dt, 0.0, 1.0)
     g = _gen(generator)
-    t = _new(shape, dt, device or (out.device if out is not None else None), g,
-             _uniform_host(g, dt, 0.0, 1.0), _uniform_jax(0.0, 1.0))
+    t = _new(
+        shape,
+        dt,
+        device or (out.device if out is not None else None),
+        g,
+        _uniform_host(g, dt, 0.0, 1.0),
+        _uniform_jax(0.0, 1.0),
+    )
     return _finish(t, requires_grad, out)
 
 
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False, names=None, **kw):
+def randn(
+    *size,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+    names=None,
+    **kw,
+):
     """torch.randn: standard normal with torch's CPU algorithms."""
     shape = _sizes(size, kw.pop("size", None), "randn")
     _reject_kw("randn", kw)
@@ -225,14 +255,22 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     dt = _float_dtype(dtype, out, "randn")
     _require_float("normal_kernel_cpu", dt)
     g = _gen(generator)
-    t = _new(shape, dt, device or (out.device if out is not None else None), g,
-             lambda n: g._normal(n, dt._np, 0.0, 1.0, True), _normal_jax(0.0, 1.0))
+    t = _new(
+        shape,
+        dt,
+        device or (out.device if out is not None else None),
+        g,
+        lambda n: g._normal(n, dt._np, 0.0, 1.0, True),
+        _normal_jax(0.0, 1.0),
+    )
     return _finish(t, requires_grad, out)
 
 
 def _like_new(name, input, dtype, device, memory_format, requires_grad, fill_inplace):
     if not isinstance(input, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     dt = dtype or input.dtype
     dev = device or input.device
     strides = _like_strides(input, memory_format)
@@ -242,18 +280,50 @@ def _like_new(name, input, dtype, device, memory_format, requires_grad, fill_inp
     return _finish(t, requires_grad)
 
 
-def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None, pin_memory=False):
+def rand_like(
+    input,
+    *,
+    generator=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+    pin_memory=False,
+):
     """torch.rand_like (values in the result's memory order, as torch fills them)."""
-    return _like_new("rand_like", input, dtype, device, memory_format, requires_grad,
-                     lambda t: uniform_(t, 0.0, 1.0, generator=generator))
+    return _like_new(
+        "rand_like",
+        input,
+        dtype,
+        device,
+        memory_format,
+        requires_grad,
+        lambda t: uniform_(t, 0.0, 1.0, generator=generator),
+    )
 
 
-def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None, pin_memory=False):
+def randn_like(
+    input,
+    *,
+    generator=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+    pin_memory=False,
+):
     """torch.randn_like."""
-    return _like_new("randn_like", input, dtype, device, memory_format, requires_grad,
-                     lambda t: normal_(t, 0.0, 1.0, generator=generator))
+    return _like_new(
+        "randn_like",
+        input,
+        dtype,
+        device,
+        memory_format,
+        requires_grad,
+        lambda t: normal_(t, 0.0, 1.0, generator=generator),
+    )
 
 
 # ------------------------------------------------------------------ random_ / randint
@@ -349,7 +419,9 @@ def _random_plan(dt, frm, to):
     n = _name(dt)
     if to is not None:
         if not frm < to:
-            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={frm} >= to={to}")
+            raise RuntimeError(
+                f"random_ expects 'from' to be less than 'to', but got from={frm} >= to={to}"
+            )
         if n in _FLOATS:
             frm = _update_from(frm, dt)
             to = _update_to(to, dt)
@@ -372,7 +444,9 @@ def _random_plan(dt, frm, to):
         _check_from_to_in_range(frm, to_inc, dt)
         return "range", (to_inc - frm + 1) % 2**64, frm
     if n not in ("int64", "float64", "float32", "bfloat16"):
-        raise RuntimeError("random_full_64_bits_range_kernel_cpu handles only int64, double, float and bfloat16")
+        raise RuntimeError(
+            "random_full_64_bits_range_kernel_cpu handles only int64, double, float and bfloat16"
+        )
     return "full", 0, 0
 
 
@@ -409,9 +483,17 @@ def _random_jax(dt, kind, rng, base):
             v = ((bits % jnp.uint64(rng)) + jnp.uint64(base % 2**64)).astype(jnp.int64)
         else:
             nm = _name(dt)
-            mod = (1 << _DIGITS[nm]) + 1 if nm in _FLOATS else (2 if nm == "bool" else _int_limits(dt)[1] + 1)
+            mod = (
+                (1 << _DIGITS[nm]) + 1
+                if nm in _FLOATS
+                else (2 if nm == "bool" else _int_limits(dt)[1] + 1)
+            )
             v = (bits % jnp.uint64(mod)).astype(jnp.int64)
-        return v.astype(jnp.float32).astype(npdt) if _name(dt) in ("float16", "bfloat16") else v.astype(npdt)
+        return (
+            v.astype(jnp.float32).astype(npdt)
+            if _name(dt) in ("float16", "bfloat16")
+            else v.astype(npdt)
+        )
 
     return f
 
@@ -453,8 +535,17 @@ def _index(v, name):
     return int(v)
 
 
-def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-            pin_memory=False, **kw):
+def randint(
+    *args,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+    **kw,
+):
     """torch.randint(high, size) / randint(low, high, size): ``random_(low, high)`` on a new tensor."""
     low, high, size = 0, None, None
     if "low" in kw:
@@ -489,13 +580,29 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     plan = _random_plan(dt, _index(low, "low"), _index(high, "high"))
     g = _gen(generator)
-    t = _new(shape, dt, device or (out.device if out is not None else None), g,
-             _random_host(g, dt, *plan), _random_jax(dt, *plan))
+    t = _new(
+        shape,
+        dt,
+        device or (out.device if out is not None else None),
+        g,
+        _random_host(g, dt, *plan),
+        _random_jax(dt, *plan),
+    )
     return _finish(t, requires_grad, out)
 
 
-def randint_like(input, *args, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
-                 memory_format=None, pin_memory=False, **kw):
+def randint_like(
+    input,
+    *args,
+    generator=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    memory_format=None,
+    pin_memory=False,
+    **kw,
+):
     """torch.randint_like(input, high) / (input, low, high)."""
     low = kw.pop("low", 0)
     high = kw.pop("high", None)
@@ -616,13 +723,24 @@ def _randperm_host(g: Generator, n: int) -> np.ndarray:
     return _fisher_yates_inside_out(z, n)
 
 
-def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-             pin_memory=False):
+def randperm(
+    n,
+    *,
+    generator=None,
+    out=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    requires_grad=False,
+    pin_memory=False,
+):
     """torch.randperm: torch's CPU Fisher-Yates (random() % (n - i) swaps; random64 inside-out for huge n)."""
     if isinstance(n, Tensor):
         n = n.item()
     if isinstance(n, builtins.float) or not hasattr(n, "__index__"):
-        raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {type(n).__name__}")
+        raise TypeError(
+            f"randperm(): argument 'n' (position 1) must be int, not {type(n).__name__}"
+        )
     n = int(n)
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
@@ -641,7 +759,11 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     if g._trace_key is not None:
         t = wrap(jax.random.permutation(g._jax_key(), n).astype(dt._np), dt)
     else:
-        t = from_host(_randperm_host(g, n).astype(dt._np), dt, device or (out.device if out is not None else None))
+        t = from_host(
+            _randperm_host(g, n).astype(dt._np),
+            dt,
+            device or (out.device if out is not None else None),
+        )
     return _finish(t, requires_grad, out)
 
 

@@ -36,9 +36,20 @@ from ._util import is_bool, is_complex, is_float, is_int, reduce_dims, wrap_dim
 
 _NO = object()  # "argument not given" (torch overloads depend on which arguments were passed)
 
-_TYPEMETA = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "int16": "short int",
-             "int8": "signed char", "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half",
-             "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+_TYPEMETA = {
+    "float32": "float",
+    "float64": "double",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+    "float16": "c10::Half",
+    "bfloat16": "c10::BFloat16",
+    "complex64": "c10::complex<float>",
+    "complex128": "c10::complex<double>",
+}
 
 
 # ------------------------------------------------------------------ declaration helpers
@@ -87,9 +98,13 @@ def _method_of(fn, name):
 
 
 def _invalid(name, *args, **kwargs):
-    parts = [type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()]
-    return TypeError(f"{name}() received an invalid combination of arguments - got ({', '.join(parts)}), "
-                     "but expected one of the overloads torch declares")
+    parts = [type(a).__name__ for a in args] + [
+        f"{k}={type(v).__name__}" for k, v in kwargs.items()
+    ]
+    return TypeError(
+        f"{name}() received an invalid combination of arguments - got ({', '.join(parts)}), "
+        "but expected one of the overloads torch declares"
+    )
 
 
 def _dtname(x):
@@ -144,7 +159,9 @@ def _check_nonempty(name, x, axes, full, sep="():"):
 
 def mul_mask(q, mask):
     """``q * mask`` with IEEE semantics (0 * inf = NaN), which XLA would simplify to a select."""
-    return jnp.where(mask, q, jnp.where(jnp.isfinite(q), jnp.zeros((), q.dtype), jnp.full((), jnp.nan, q.dtype)))
+    return jnp.where(
+        mask, q, jnp.where(jnp.isfinite(q), jnp.zeros((), q.dtype), jnp.full((), jnp.nan, q.dtype))
+    )
 
 
 @jax.custom_vjp
@@ -166,7 +183,9 @@ nan_to_zero.defvjp(_ntz_fwd, _ntz_bwd)
 
 def _check_bool(name, argname, pos, v):
     if not isinstance(v, (builtins.bool, np.bool_)):
-        raise TypeError(f"{name}(): argument '{argname}' (position {pos}) must be bool, not {type(v).__name__}")
+        raise TypeError(
+            f"{name}(): argument '{argname}' (position {pos}) must be bool, not {type(v).__name__}"
+        )
     return builtins.bool(v)
 
 
@@ -186,7 +205,9 @@ def expect_out_dtype(out, dtypes):
     """torch's "Expected out tensor to have dtype X, but got Y instead" for (values[, indices]) outs."""
     for o, d in zip(_outs(out), dtypes):
         if isinstance(o, Tensor) and d is not None and o.dtype is not d:
-            raise RuntimeError(f"Expected out tensor to have dtype {tm(d)}, but got {tm(o.dtype)} instead")
+            raise RuntimeError(
+                f"Expected out tensor to have dtype {tm(d)}, but got {tm(o.dtype)} instead"
+            )
 
 
 def wrap_out_check(name, check):
@@ -229,14 +250,23 @@ def _no_complex(x, msg, exc=RuntimeError):
 # ------------------------------------------------------------------ sum / nansum / mean / nanmean
 
 
-@_kernel("sum(Tensor input, *, ScalarType? dtype=None) -> Tensor", short="sum", saves=(), grad="SumBackward0")
+@_kernel(
+    "sum(Tensor input, *, ScalarType? dtype=None) -> Tensor",
+    short="sum",
+    saves=(),
+    grad="SumBackward0",
+)
 def _sum_all(input, dtype=None):
     x = input.astype(acc_dtype(input, dtype))
     return jnp.sum(x, dtype=x.dtype)
 
 
-@_kernel("sum.dim(Tensor input, dim? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", short="sum",
-         saves=(), grad="SumBackward1")
+@_kernel(
+    "sum.dim(Tensor input, dim? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor",
+    short="sum",
+    saves=(),
+    grad="SumBackward1",
+)
 def _sum_dim(input, dim, keepdim=False, dtype=None):
     axes = reduce_dims(dim, input.ndim)
     x = input.astype(acc_dtype(input, dtype))
@@ -257,8 +287,12 @@ def sum(input, dim=_NO, keepdim=_NO, *, dtype=None, out=None):  # noqa: A001
     return _call(_sum_dim, input, dim, keepdim, dtype, out=out)
 
 
-@op("nansum(Tensor input, dim? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", method=True,
-    promote="none", saves=("input",))
+@op(
+    "nansum(Tensor input, dim? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor",
+    method=True,
+    promote="none",
+    saves=("input",),
+)
 def nansum(input, dim=None, keepdim=False, dtype=None):
     if is_complex(input) or (dtype is not None and dtype.is_complex):
         raise RuntimeError("nansum on CPU does not support complex inputs")
@@ -285,13 +319,22 @@ def _mean_dtype(x, dtype, name="mean"):
     return x.dtype
 
 
-@_kernel("mean(Tensor input, *, ScalarType? dtype=None) -> Tensor", short="mean", saves=(), grad="MeanBackward0")
+@_kernel(
+    "mean(Tensor input, *, ScalarType? dtype=None) -> Tensor",
+    short="mean",
+    saves=(),
+    grad="MeanBackward0",
+)
 def _mean_all(input, dtype=None):
     return jnp.mean(input.astype(_mean_dtype(input, dtype)))
 
 
-@_kernel("mean.dim(Tensor input, dim? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", short="mean",
-         saves=(), grad="MeanBackward1")
+@_kernel(
+    "mean.dim(Tensor input, dim? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor",
+    short="mean",
+    saves=(),
+    grad="MeanBackward1",
+)
 def _mean_dim(input, dim, keepdim=False, dtype=None):
     dt = _mean_dtype(input, dtype)
     axes = reduce_dims(dim, input.ndim)
@@ -310,8 +353,12 @@ def mean(input, dim=_NO, keepdim=_NO, *, dtype=None, out=None):
     return _call(_mean_dim, input, dim, keepdim, dtype, out=out)
 
 
-@op("nanmean(Tensor input, dim? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", method=True,
-    promote="none", grad="DivBackward0")
+@op(
+    "nanmean(Tensor input, dim? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor",
+    method=True,
+    promote="none",
+    grad="DivBackward0",
+)
 def nanmean(input, dim=None, keepdim=False, dtype=None):
     if is_complex(input):
         raise RuntimeError("nansum on CPU does not support complex inputs")
@@ -330,14 +377,19 @@ def nanmean(input, dim=None, keepdim=False, dtype=None):
 # ------------------------------------------------------------------ prod
 
 
-@_kernel("prod(Tensor input, *, ScalarType? dtype=None) -> Tensor", short="prod", grad="ProdBackward0")
+@_kernel(
+    "prod(Tensor input, *, ScalarType? dtype=None) -> Tensor", short="prod", grad="ProdBackward0"
+)
 def _prod_all(input, dtype=None):
     x = input.astype(acc_dtype(input, dtype))
     return jnp.prod(x, dtype=x.dtype)
 
 
-@_kernel("prod.dim(Tensor input, int dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", short="prod",
-         grad="ProdBackward1")
+@_kernel(
+    "prod.dim(Tensor input, int dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor",
+    short="prod",
+    grad="ProdBackward1",
+)
 def _prod_dim(input, dim, keepdim=False, dtype=None):
     d = wrap_dim(dim, input.ndim)
     axes = (d,) if input.ndim else ()
@@ -444,34 +496,50 @@ def _var_impl(x, dim, correction, keepdim, take_sqrt):
     return jnp.expand_dims(r, axes) if keepdim and axes else r
 
 
-@_kernel("std(Tensor input, dim? dim=None, float correction=1, bool keepdim=False) -> Tensor", short="std",
-         grad="StdBackward0")
+@_kernel(
+    "std(Tensor input, dim? dim=None, float correction=1, bool keepdim=False) -> Tensor",
+    short="std",
+    grad="StdBackward0",
+)
 def _std_k(input, dim, correction, keepdim):
     _check_var_dtype(input)
     return _var_impl(input, dim, correction, keepdim, True)
 
 
-@_kernel("var(Tensor input, dim? dim=None, float correction=1, bool keepdim=False) -> Tensor", short="var",
-         grad="VarBackward0")
+@_kernel(
+    "var(Tensor input, dim? dim=None, float correction=1, bool keepdim=False) -> Tensor",
+    short="var",
+    grad="VarBackward0",
+)
 def _var_k(input, dim, correction, keepdim):
     _check_var_dtype(input)
     return _var_impl(input, dim, correction, keepdim, False)
 
 
-@_kernel("std_mean(Tensor input, dim? dim=None, float correction=1, bool keepdim=False) -> (Tensor, Tensor)",
-         short="std_mean", grad="StdMeanBackward0")
+@_kernel(
+    "std_mean(Tensor input, dim? dim=None, float correction=1, bool keepdim=False) -> (Tensor, Tensor)",
+    short="std_mean",
+    grad="StdMeanBackward0",
+)
 def _std_mean_k(input, dim, correction, keepdim):
     _check_var_dtype(input, "std_mean")
     axes = reduce_dims(dim, input.ndim)
-    return _var_impl(input, dim, correction, keepdim, True), jnp.mean(input, axis=axes, keepdims=keepdim)
+    return _var_impl(input, dim, correction, keepdim, True), jnp.mean(
+        input, axis=axes, keepdims=keepdim
+    )
 
 
-@_kernel("var_mean(Tensor input, dim? dim=None, float correction=1, bool keepdim=False) -> (Tensor, Tensor)",
-         short="var_mean", grad="VarMeanBackward0")
+@_kernel(
+    "var_mean(Tensor input, dim? dim=None, float correction=1, bool keepdim=False) -> (Tensor, Tensor)",
+    short="var_mean",
+    grad="VarMeanBackward0",
+)
 def _var_mean_k(input, dim, correction, keepdim):
     _check_var_dtype(input, "var_mean")
     axes = reduce_dims(dim, input.ndim)
-    return _var_impl(input, dim, correction, keepdim, False), jnp.mean(input, axis=axes, keepdims=keepdim)
+    return _var_impl(input, dim, correction, keepdim, False), jnp.mean(
+        input, axis=axes, keepdims=keepdim
+    )
 
 
 def _parse_var(name, input, dim, unbiased, keepdim, correction):
@@ -503,8 +571,10 @@ def _var_front(name, kop):
         d, c, k = _parse_var(name, input, dim, unbiased, keepdim, correction)
         return _call(kop, input, d, c, k, out=out)
 
-    f.__doc__ = f"torch.{name}: overloads (input, unbiased), (input, dim, unbiased, keepdim), " \
-                "(input, dim, *, correction, keepdim)."
+    f.__doc__ = (
+        f"torch.{name}: overloads (input, unbiased), (input, dim, unbiased, keepdim), "
+        "(input, dim, *, correction, keepdim)."
+    )
     return f
 
 
@@ -518,8 +588,12 @@ var_mean = _var_front("var_mean", _var_mean_k)
 
 
 def _logical_reduce(kind):
-    @op(f"{kind}(Tensor input, dim? dim=None, bool keepdim=False) -> Tensor", method=True, promote="none",
-        differentiable=False)
+    @op(
+        f"{kind}(Tensor input, dim? dim=None, bool keepdim=False) -> Tensor",
+        method=True,
+        promote="none",
+        differentiable=False,
+    )
     def f(input, dim=None, keepdim=False):
         b = input if is_bool(input) else (input != 0)
         if dim == ():
@@ -536,7 +610,12 @@ all = _logical_reduce("all")  # noqa: A001
 any = _logical_reduce("any")  # noqa: A001
 
 
-@op("count_nonzero(Tensor input, dim? dim=None) -> Tensor", method=True, promote="none", differentiable=False)
+@op(
+    "count_nonzero(Tensor input, dim? dim=None) -> Tensor",
+    method=True,
+    promote="none",
+    differentiable=False,
+)
 def count_nonzero(input, dim=None):
     axes = reduce_dims(dim, input.ndim)
     return jnp.sum(input != 0, axis=axes).astype(np.int64)
@@ -576,7 +655,11 @@ def _lse_bwd(axes, keepdim, res, g):
 _lse.defvjp(_lse_fwd, _lse_bwd)
 
 
-@op("logsumexp(Tensor input, int[1] dim, bool keepdim=False) -> Tensor", method=True, promote="float")
+@op(
+    "logsumexp(Tensor input, int[1] dim, bool keepdim=False) -> Tensor",
+    method=True,
+    promote="float",
+)
 def logsumexp(input, dim, keepdim=False):
     axes = reduce_dims(dim, input.ndim)
     return _lse(input, axes, keepdim)
@@ -597,7 +680,7 @@ def _vnorm_value(x, p, axes, keepdim):
         return jnp.sum(a, axis=axes, keepdims=keepdim)
     if p == 2:
         return jnp.sqrt(jnp.sum(a * a, axis=axes, keepdims=keepdim))
-    return jnp.sum(a ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)
+    return jnp.sum(a**p, axis=axes, keepdims=keepdim) ** (1.0 / p)
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(1, 2, 3))
@@ -613,7 +696,9 @@ def _vnorm_fwd(x, p, axes, keepdim):
 def _sgn(x):
     if is_complex(x):
         a = jnp.abs(x)
-        return jnp.where(a == 0, jnp.zeros((), x.dtype), x / jnp.where(a == 0, 1, a).astype(x.dtype))
+        return jnp.where(
+            a == 0, jnp.zeros((), x.dtype), x / jnp.where(a == 0, 1, a).astype(x.dtype)
+        )
     return jnp.sign(x)
 
 
@@ -654,7 +739,9 @@ _vnorm.defvjp(_vnorm_fwd, _vnorm_bwd)
 def vector_norm_value(x, p, dim, keepdim, dtype, name="linalg.vector_norm"):
     """torch.linalg.vector_norm's value as a jax function (torch's dtype rules and errors)."""
     if not (is_float(x) or is_complex(x)):
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {_dtname(x)}")
+        raise RuntimeError(
+            f"{name}: Expected a floating point or complex tensor as input. Got {_dtname(x)}"
+        )
     if dtype is not None:
         x = x.astype(dtype._np)
     axes = reduce_dims(dim, x.ndim)
@@ -673,10 +760,17 @@ def vector_norm_value(x, p, dim, keepdim, dtype, name="linalg.vector_norm"):
     return _vnorm(x, float(p), axes, keepdim)
 
 
-@_kernel("norm.vector(Tensor input, float p, dim? dim, bool keepdim, ScalarType? dtype) -> Tensor", short="norm",
-         grad="LinalgVectorNormBackward0")
+@_kernel(
+    "norm.vector(Tensor input, float p, dim? dim, bool keepdim, ScalarType? dtype) -> Tensor",
+    short="norm",
+    grad="LinalgVectorNormBackward0",
+)
 def _norm_vec(input, p, dim, keepdim, dtype):
-    if dtype is not None and input.dtype != dtype._np and not (dtype.is_floating_point or dtype.is_complex):
+    if (
+        dtype is not None
+        and input.dtype != dtype._np
+        and not (dtype.is_floating_point or dtype.is_complex)
+    ):
         raise RuntimeError(
             f"linalg.vector_norm: dtype should be floating point or complex, but got {dtype._scalar_name}"
         )
@@ -685,15 +779,20 @@ def _norm_vec(input, p, dim, keepdim, dtype):
 
 def _matrix_dims(x, dim):
     if len(dim) != 2:
-        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}")
+        raise RuntimeError(
+            f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}"
+        )
     d0, d1 = wrap_dim(dim[0], x.ndim), wrap_dim(dim[1], x.ndim)
     if d0 == d1:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
     return d0, d1
 
 
-@_kernel("norm.matrix(Tensor input, str p, int[] dim, bool keepdim, ScalarType? dtype) -> Tensor", short="norm",
-         grad="SumBackward1")
+@_kernel(
+    "norm.matrix(Tensor input, str p, int[] dim, bool keepdim, ScalarType? dtype) -> Tensor",
+    short="norm",
+    grad="SumBackward1",
+)
 def _norm_mat(input, p, dim, keepdim, dtype):
     if input.ndim < 2:
         raise RuntimeError(
@@ -746,7 +845,9 @@ def _norm_method(self, p="fro", dim=None, keepdim=False, dtype=None):
     return norm(self, p, dim, keepdim, dtype=dtype)
 
 
-@op("dist(Tensor input, Tensor other, float p=2) -> Tensor", method=True, promote=("input", "other"))
+@op(
+    "dist(Tensor input, Tensor other, float p=2) -> Tensor", method=True, promote=("input", "other")
+)
 def dist(input, other, p=2.0):
     # p is static: torch's norm formula (and its backward) depends on its value
     if not (is_float(input) or is_complex(input)):
@@ -767,11 +868,18 @@ def _renorm_check(input, p, dim, maxnorm):
     if maxnorm < 0:
         raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}")
     if input.dim() <= 1:
-        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.dim()} dimensions")
+        raise RuntimeError(
+            f"renorm: input needs at least 2 dimensions, got {input.dim()} dimensions"
+        )
 
 
-@op("renorm(Tensor input, float p, int dim, float maxnorm) -> Tensor", method=True, inplace=True, promote="none",
-    check=_renorm_check)
+@op(
+    "renorm(Tensor input, float p, int dim, float maxnorm) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    check=_renorm_check,
+)
 def renorm(input, p, dim, maxnorm):
     d = wrap_dim(dim, input.ndim)
     axes = tuple(i for i in range(input.ndim) if i != d)
@@ -787,10 +895,12 @@ def _sum_to(input, size):
     size = tuple(size)
     shape = input.shape
     if len(size) > len(shape) or builtins.any(
-        s != 1 and s != t for s, t in zip(size, shape[len(shape) - len(size):])
+        s != 1 and s != t for s, t in zip(size, shape[len(shape) - len(size) :])
     ):
-        raise RuntimeError(f"size {{{', '.join(str(s) for s in size)}}} is not expandable to size "
-                           f"{{{', '.join(str(s) for s in shape)}}}.")
+        raise RuntimeError(
+            f"size {{{', '.join(str(s) for s in size)}}} is not expandable to size "
+            f"{{{', '.join(str(s) for s in shape)}}}."
+        )
     lead = len(shape) - len(size)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, s in enumerate(size) if s == 1 and shape[lead + i] != 1
@@ -802,13 +912,22 @@ def _sum_to(input, size):
     return r.reshape(size)
 
 
-@_kernel("sum_to_size(Tensor input, int[] size) -> Tensor", short="sum_to_size", saves=(), grad="SumBackward1")
+@_kernel(
+    "sum_to_size(Tensor input, int[] size) -> Tensor",
+    short="sum_to_size",
+    saves=(),
+    grad="SumBackward1",
+)
 def _sum_to_size_same_rank(input, size):
     return _sum_to(input, size)
 
 
-@_kernel("sum_to_size.view(Tensor input, int[] size) -> Tensor", short="sum_to_size", saves=(),
-         grad="ViewBackward0")
+@_kernel(
+    "sum_to_size.view(Tensor input, int[] size) -> Tensor",
+    short="sum_to_size",
+    saves=(),
+    grad="ViewBackward0",
+)
 def _sum_to_size_lower_rank(input, size):
     return _sum_to(input, size)
 
@@ -840,7 +959,9 @@ def _logical_out(name):
     def check(inp, out, args, kwargs):
         o = _outs(out)[0]
         if o.dtype not in (D.bool, D.uint8):
-            raise RuntimeError(f"{name} only supports bool tensor for result, got: {o.dtype._scalar_name}")
+            raise RuntimeError(
+                f"{name} only supports bool tensor for result, got: {o.dtype._scalar_name}"
+            )
 
     return check
 

@@ -46,7 +46,11 @@ def _check_index_bounds(index, n, dim, exc=RuntimeError, msg=None, allow_negativ
     lo, hi = mm
     if hi >= n or lo < (-n if allow_negative else 0):
         bad = hi if hi >= n else lo
-        raise exc(msg.format(bad=bad) if msg else f"index {bad} is out of bounds for dimension {dim} with size {n}")
+        raise exc(
+            msg.format(bad=bad)
+            if msg
+            else f"index {bad} is out of bounds for dimension {dim} with size {n}"
+        )
 
 
 def _dim_of(t):
@@ -109,7 +113,9 @@ def _scatter_set(x, coords, vals):
 
 def _gather_check(input, dim, index, sparse_grad=False):
     if not isinstance(index, Tensor):
-        raise TypeError(f"gather(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}")
+        raise TypeError(
+            f"gather(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}"
+        )
     d = wrap_dim(dim, input.dim())
     if index.numel() == 0:
         return
@@ -128,8 +134,14 @@ def _gather_check(input, dim, index, sparse_grad=False):
     _check_index_bounds(index, ishape[d], d)
 
 
-@op("gather(Tensor input, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor", method=True, function=False,
-    promote="none", saves=("index",), check=_gather_check)
+@op(
+    "gather(Tensor input, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor",
+    method=True,
+    function=False,
+    promote="none",
+    saves=("index",),
+    check=_gather_check,
+)
 def _gather_value(input, dim, index, sparse_grad=False):
     if index.size == 0:
         return jnp.zeros(index.shape, input.dtype)
@@ -148,8 +160,14 @@ def _gather_wrap_check(input, dim, index):
         _check_index_bounds(index, n, d, allow_negative=True)
 
 
-@op("_gather_wrap(Tensor input, int dim, Tensor index) -> Tensor", function=False, promote="none",
-    saves=("index",), grad="GatherBackward0", check=_gather_wrap_check)
+@op(
+    "_gather_wrap(Tensor input, int dim, Tensor index) -> Tensor",
+    function=False,
+    promote="none",
+    saves=("index",),
+    grad="GatherBackward0",
+    check=_gather_wrap_check,
+)
 def _gather_wrap(input, dim, index):
     """gather that accepts indices in [-n, n) (torch.take_along_dim's)."""
     if index.size == 0:
@@ -171,7 +189,9 @@ _SCATTER_REDUCE_WARNED = [False]
 def _scatter_checks(name, self, dim, index, src, is_value):
     d = wrap_dim(dim, self.dim())
     if not isinstance(index, Tensor):
-        raise TypeError(f"{name}(): argument 'index' (position 2) must be Tensor, not {type(index).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'index' (position 2) must be Tensor, not {type(index).__name__}"
+        )
     if index._dtype not in (D.int64, D.int32):
         raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
     if not is_value and src._dtype is not self._dtype:
@@ -243,14 +263,24 @@ def _scatter_value(input, dim, index, src, reduce, is_value):
     return out.reshape(shape)
 
 
-@op("_scatter_src(Tensor input, int dim, Tensor index, Tensor src, str? reduce=None) -> Tensor", function=False,
-    promote="none", saves=("index",), grad="ScatterBackward0")
+@op(
+    "_scatter_src(Tensor input, int dim, Tensor index, Tensor src, str? reduce=None) -> Tensor",
+    function=False,
+    promote="none",
+    saves=("index",),
+    grad="ScatterBackward0",
+)
 def _scatter_src_op(input, dim, index, src, reduce=None):
     return _scatter_value(input, dim, index, src, reduce, False)
 
 
-@op("_scatter_value(Tensor input, int dim, Tensor index, Scalar value, str? reduce=None) -> Tensor",
-    function=False, promote="none", saves=("index",), grad="ScatterBackward1")
+@op(
+    "_scatter_value(Tensor input, int dim, Tensor index, Scalar value, str? reduce=None) -> Tensor",
+    function=False,
+    promote="none",
+    saves=("index",),
+    grad="ScatterBackward1",
+)
 def _scatter_value_op(input, dim, index, value, reduce=None):
     return _scatter_value(input, dim, index, value, reduce, True)
 
@@ -268,7 +298,9 @@ def _scatter_front(inplace):
             raise TypeError(f"{name}() missing required argument 'src' or 'value'")
         is_value = not isinstance(arg, Tensor)
         if is_value and not R._is_number(arg):
-            raise TypeError(f"{name}(): argument 'src' must be Tensor or Number, not {type(arg).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'src' must be Tensor or Number, not {type(arg).__name__}"
+            )
         d = _scatter_checks("scatter", input, dim, index, None if is_value else arg, is_value)
         if reduce is not None:
             if reduce not in ("add", "multiply"):
@@ -286,7 +318,9 @@ def _scatter_front(inplace):
         return R.call(o, (input, d, index, arg, reduce), out, inplace)
 
     scatter.__name__ = "scatter_" if inplace else "scatter"
-    scatter.__doc__ = "torch.scatter: write ``src`` (or ``value``) into ``input`` at ``index`` along ``dim``."
+    scatter.__doc__ = (
+        "torch.scatter: write ``src`` (or ``value``) into ``input`` at ``index`` along ``dim``."
+    )
     return scatter
 
 
@@ -296,12 +330,20 @@ scatter_ = _scatter_front(True)
 
 def _scatter_add_check(input, dim, index, src):
     if not isinstance(src, Tensor):
-        raise TypeError(f"scatter_add(): argument 'src' (position 4) must be Tensor, not {type(src).__name__}")
+        raise TypeError(
+            f"scatter_add(): argument 'src' (position 4) must be Tensor, not {type(src).__name__}"
+        )
     _scatter_checks("scatter", input, dim, index, src, False)
 
 
-@op("scatter_add(Tensor input, int dim, Tensor index, Tensor src) -> Tensor", method=True, inplace=True,
-    promote="none", saves=("index",), check=_scatter_add_check)
+@op(
+    "scatter_add(Tensor input, int dim, Tensor index, Tensor src) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    saves=("index",),
+    check=_scatter_add_check,
+)
 def scatter_add(input, dim, index, src):
     return _scatter_value(input, dim, index, src, "add", False)
 
@@ -334,8 +376,10 @@ def _reduce_forward(x, coords, vals, reduce, include_self):
     else:
         out = base.at[coords].min(vals)
     if reduce == "mean":
-        cnt = (jnp.ones(x.shape, x.dtype) if include_self else jnp.zeros(x.shape, x.dtype)).at[coords].add(
-            jnp.ones((), x.dtype)
+        cnt = (
+            (jnp.ones(x.shape, x.dtype) if include_self else jnp.zeros(x.shape, x.dtype))
+            .at[coords]
+            .add(jnp.ones((), x.dtype))
         )
         cnt = jnp.where(cnt == 0, jnp.ones((), x.dtype), cnt)
         if jnp.issubdtype(x.dtype, jnp.inexact):
@@ -359,10 +403,17 @@ def _reduce_backward(x, coords, vals, result, g, reduce, include_self):
         single = v_zero & (n_zeros == 1)
         masked_v = jnp.where(single, jnp.ones((), dt), vals)
         masked_v_result = _reduce_forward(x, coords, masked_v, "prod", include_self)
-        gv = jnp.where(single, (g * masked_v_result)[coords],
-                       (g * result)[coords] / jnp.where(v_zero, jnp.ones((), dt), vals))
+        gv = jnp.where(
+            single,
+            (g * masked_v_result)[coords],
+            (g * result)[coords] / jnp.where(v_zero, jnp.ones((), dt), vals),
+        )
     elif reduce == "mean":
-        n = (jnp.ones(x.shape, dt) if include_self else jnp.zeros(x.shape, dt)).at[coords].add(jnp.ones((), dt))
+        n = (
+            (jnp.ones(x.shape, dt) if include_self else jnp.zeros(x.shape, dt))
+            .at[coords]
+            .add(jnp.ones((), dt))
+        )
         n = jnp.where(n == 0, jnp.ones((), dt), n)
         gx = g / n
         gv = g[coords] / n[coords]
@@ -409,16 +460,27 @@ _SCATTER_REDUCES = ("sum", "prod", "mean", "amax", "amin")
 
 def _scatter_reduce_check(input, dim, index, src, reduce, include_self=True):
     if not isinstance(src, Tensor):
-        raise TypeError(f"scatter_reduce(): argument 'src' (position 4) must be Tensor, not {type(src).__name__}")
+        raise TypeError(
+            f"scatter_reduce(): argument 'src' (position 4) must be Tensor, not {type(src).__name__}"
+        )
     if reduce not in _SCATTER_REDUCES:
-        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+        raise RuntimeError(
+            f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
+        )
     _scatter_checks("scatter", input, dim, index, src, False)
     if reduce == "mean" and input._dtype is D.bool:
-        raise NotImplementedError("\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'")
+        raise NotImplementedError(
+            "\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'"
+        )
 
 
-@op("scatter_reduce(Tensor input, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor",
-    method=True, inplace=True, promote="none", check=_scatter_reduce_check)
+@op(
+    "scatter_reduce(Tensor input, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    check=_scatter_reduce_check,
+)
 def scatter_reduce(input, dim, index, src, reduce, include_self=True):
     if index.size == 0:
         return input
@@ -445,7 +507,9 @@ def _index_coords(x_shape, dim, index, src_shape):
     return tuple(out)
 
 
-def _index_source_checks(name, self, dim, index, source, int_dtypes=(D.int64, D.int32), dtype_msg=None):
+def _index_source_checks(
+    name, self, dim, index, source, int_dtypes=(D.int64, D.int32), dtype_msg=None
+):
     d = wrap_dim(dim, self.dim())
     if index.dim() > 1:
         raise IndexError(
@@ -453,7 +517,10 @@ def _index_source_checks(name, self, dim, index, source, int_dtypes=(D.int64, D.
             f"{index._dtype._scalar_name} and size: {_shape_str(index._shape)}"
         )
     if index._dtype not in int_dtypes:
-        raise RuntimeError(dtype_msg or f"{name}(): Expected dtype int32/int64 for index but got: {index._dtype._scalar_name}")
+        raise RuntimeError(
+            dtype_msg
+            or f"{name}(): Expected dtype int32/int64 for index but got: {index._dtype._scalar_name}"
+        )
     if source._dtype is not self._dtype:
         raise RuntimeError(
             f"{name}(): self ({self._dtype._scalar_name}) and source ({source._dtype._scalar_name}) must have the "
@@ -462,7 +529,9 @@ def _index_source_checks(name, self, dim, index, source, int_dtypes=(D.int64, D.
     if self.dim() > 1 or source.dim() > 1:
         if source.dim() != self.dim():
             if d >= source.dim():
-                raise RuntimeError(f"{name}(): Indexing dim {d} is out of bounds of the source tensor with dim {source.dim()}")
+                raise RuntimeError(
+                    f"{name}(): Indexing dim {d} is out of bounds of the source tensor with dim {source.dim()}"
+                )
         n_src = source._shape[d] if source.dim() else 1
         if index.numel() != n_src:
             raise RuntimeError(
@@ -488,7 +557,9 @@ def _index_source_checks(name, self, dim, index, source, int_dtypes=(D.int64, D.
 
 def _index_add_check(input, dim, index, source, alpha=1):
     if not isinstance(source, Tensor):
-        raise TypeError(f"index_add(): argument 'source' (position 3) must be Tensor, not {type(source).__name__}")
+        raise TypeError(
+            f"index_add(): argument 'source' (position 3) must be Tensor, not {type(source).__name__}"
+        )
     d = _index_source_checks("index_add_", input, dim, index, source)
     n = input._shape[d] if input.dim() else 1
     _check_index_bounds(index, n, d)
@@ -500,8 +571,14 @@ def _index_prep(input, dim, index, source):
     return x, s, index.reshape(-1)
 
 
-@op("index_add(Tensor input, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor", method=True,
-    inplace=True, promote="none", saves=("index",), check=_index_add_check)
+@op(
+    "index_add(Tensor input, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    saves=("index",),
+    check=_index_add_check,
+)
 def index_add(input, dim, index, source, alpha=1):
     if index.size == 0:
         return input
@@ -516,19 +593,28 @@ def index_add(input, dim, index, source, alpha=1):
 
 def _index_copy_check(input, dim, index, source):
     if not isinstance(source, Tensor):
-        raise TypeError(f"index_copy(): argument 'source' (position 3) must be Tensor, not {type(source).__name__}")
+        raise TypeError(
+            f"index_copy(): argument 'source' (position 3) must be Tensor, not {type(source).__name__}"
+        )
     d = wrap_dim(dim, input.dim())
     if index.dim() > 1:
-        raise IndexError("index_copy_(): Index should have dimension 1 or 0 (got " + str(index.dim()) + ")")
+        raise IndexError(
+            "index_copy_(): Index should have dimension 1 or 0 (got " + str(index.dim()) + ")"
+        )
     if index._dtype is not D.int64:
-        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got {index._dtype._scalar_name}")
+        raise RuntimeError(
+            f"index_copy_(): Expected a long tensor for index, but got {index._dtype._scalar_name}"
+        )
     if source._dtype is not input._dtype:
         raise RuntimeError(
             "index_copy_(): self and source expected to have the same dtype, but got (self) "
             f"{input._dtype._scalar_name} and (source) {source._dtype._scalar_name}"
         )
     n_src = source._shape[d] if source.dim() > d else 1
-    if index.numel() != (source._shape[d] if source.dim() > 0 and source.dim() > d else 1) and source.dim() > 0:
+    if (
+        index.numel() != (source._shape[d] if source.dim() > 0 and source.dim() > d else 1)
+        and source.dim() > 0
+    ):
         raise IndexError(
             f"index_copy_(): Number of indices ({index.numel()}) should be equal to source.size(dim) ({n_src})"
         )
@@ -541,12 +627,17 @@ def _index_copy_check(input, dim, index, source):
             if a != b:
                 raise RuntimeError(
                     f"index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: "
-                    f"{_shape_str(input._shape[:d] + input._shape[d + 1:])[1:-1]} at dimension {d} and source slice "
-                    f"shape: {_shape_str(source._shape[:d] + source._shape[d + 1:])[1:-1]} at dimension 0."
+                    f"{_shape_str(input._shape[:d] + input._shape[d + 1 :])[1:-1]} at dimension {d} and source slice "
+                    f"shape: {_shape_str(source._shape[:d] + source._shape[d + 1 :])[1:-1]} at dimension 0."
                 )
     n = input._shape[d] if input.dim() else 1
-    _check_index_bounds(index, n, d, IndexError,
-                        "index_copy_(): index {bad} is out of bounds for dimension " + f"{d} with size {n}")
+    _check_index_bounds(
+        index,
+        n,
+        d,
+        IndexError,
+        "index_copy_(): index {bad} is out of bounds for dimension " + f"{d} with size {n}",
+    )
 
 
 @jax.custom_vjp
@@ -561,15 +652,24 @@ def _index_set_fwd(x, coords, vals):
 def _index_set_bwd(res, g):
     coords, vshape = res
     # torch (index_copy): self <- grad.index_fill(dim, index, 0); source <- grad.index_select(dim, index)
-    return (g.at[coords].set(jnp.zeros((), g.dtype)), tuple(np.zeros(c.shape, jax.dtypes.float0) for c in coords),
-            g[coords].reshape(vshape))
+    return (
+        g.at[coords].set(jnp.zeros((), g.dtype)),
+        tuple(np.zeros(c.shape, jax.dtypes.float0) for c in coords),
+        g[coords].reshape(vshape),
+    )
 
 
 _index_set.defvjp(_index_set_fwd, _index_set_bwd)
 
 
-@op("index_copy(Tensor input, int dim, Tensor index, Tensor source) -> Tensor", method=True, inplace=True,
-    promote="none", saves=("index",), check=_index_copy_check)
+@op(
+    "index_copy(Tensor input, int dim, Tensor index, Tensor source) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    saves=("index",),
+    check=_index_copy_check,
+)
 def index_copy(input, dim, index, source):
     if index.size == 0:
         return input
@@ -618,14 +718,24 @@ def _index_fill_value(input, dim, index, value):
     return jnp.where(mask.reshape(shp), v, x).reshape(shape)
 
 
-@op("_index_fill_scalar(Tensor input, int dim, Tensor index, Scalar value) -> Tensor", function=False,
-    promote="none", saves=("index",), grad="IndexFillBackward0")
+@op(
+    "_index_fill_scalar(Tensor input, int dim, Tensor index, Scalar value) -> Tensor",
+    function=False,
+    promote="none",
+    saves=("index",),
+    grad="IndexFillBackward0",
+)
 def _index_fill_scalar(input, dim, index, value):
     return _index_fill_value(input, dim, index, value)
 
 
-@op("_index_fill_tensor(Tensor input, int dim, Tensor index, Tensor value) -> Tensor", function=False,
-    promote="none", saves=("index",), grad="IndexFillBackward1")
+@op(
+    "_index_fill_tensor(Tensor input, int dim, Tensor index, Tensor value) -> Tensor",
+    function=False,
+    promote="none",
+    saves=("index",),
+    grad="IndexFillBackward1",
+)
 def _index_fill_tensor(input, dim, index, value):
     return _index_fill_value(input, dim, index, value)
 
@@ -636,11 +746,15 @@ def _index_fill_front(inplace):
         if isinstance(value, Tensor):
             return R.call(R.OPS["_index_fill_tensor"], (input, dim, index, value), out, inplace)
         if not R._is_number(value):
-            raise TypeError(f"index_fill(): argument 'value' must be Number, not {type(value).__name__}")
+            raise TypeError(
+                f"index_fill(): argument 'value' must be Number, not {type(value).__name__}"
+            )
         return R.call(R.OPS["_index_fill_scalar"], (input, dim, index, value), out, inplace)
 
     index_fill.__name__ = "index_fill_" if inplace else "index_fill"
-    index_fill.__doc__ = "torch.index_fill: fill the slices of ``input`` at ``index`` along ``dim`` with ``value``."
+    index_fill.__doc__ = (
+        "torch.index_fill: fill the slices of ``input`` at ``index`` along ``dim`` with ``value``."
+    )
     return index_fill
 
 
@@ -653,7 +767,9 @@ _INDEX_REDUCE_WARNED = [False]
 
 def _index_reduce_check(input, dim, index, source, reduce, include_self=True):
     if not isinstance(source, Tensor):
-        raise TypeError(f"index_reduce(): argument 'source' (position 4) must be Tensor, not {type(source).__name__}")
+        raise TypeError(
+            f"index_reduce(): argument 'source' (position 4) must be Tensor, not {type(source).__name__}"
+        )
     if not _INDEX_REDUCE_WARNED[0]:
         _INDEX_REDUCE_WARNED[0] = True
         warnings.warn(
@@ -663,7 +779,9 @@ def _index_reduce_check(input, dim, index, source, reduce, include_self=True):
             stacklevel=4,
         )
     if reduce not in _INDEX_REDUCES:
-        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+        raise RuntimeError(
+            f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}."
+        )
     d = _index_source_checks("index_reduce_", input, dim, index, source)
     n = input._shape[d] if input.dim() else 1
     _check_index_bounds(index, n, d, IndexError, "index out of range in self")
@@ -671,8 +789,13 @@ def _index_reduce_check(input, dim, index, source, reduce, include_self=True):
         raise NotImplementedError("\"index_func_\" not implemented for 'Bool'")
 
 
-@op("index_reduce(Tensor input, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor",
-    method=True, inplace=True, promote="none", check=_index_reduce_check)
+@op(
+    "index_reduce(Tensor input, int dim, Tensor index, Tensor source, str reduce, *, bool include_self=True) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    check=_index_reduce_check,
+)
 def index_reduce(input, dim, index, source, reduce, include_self=True):
     if index.size == 0:
         return input
@@ -690,7 +813,9 @@ def _masked_scatter_check(input, mask, source):
     if not isinstance(mask, Tensor) or not isinstance(source, Tensor):
         raise TypeError("masked_scatter(): argument 'mask' and 'source' must be Tensors")
     if mask._dtype is not D.bool:
-        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype {mask._dtype._scalar_name}")
+        raise RuntimeError(
+            f"masked_scatter_ only supports boolean masks, but got mask with dtype {mask._dtype._scalar_name}"
+        )
     if source._dtype is not input._dtype:
         raise RuntimeError(
             f"masked_scatter: expected self and source to have same dtypes but got{input._dtype._scalar_name} and "
@@ -710,8 +835,13 @@ def _masked_scatter_count_check(input, mask, source):
                 raise RuntimeError("Number of elements of source < number of ones in mask")
 
 
-@op("_masked_scatter(Tensor input, Tensor mask, Tensor source) -> Tensor", function=False, promote="none",
-    saves=("mask",), grad="MaskedScatterBackward0")
+@op(
+    "_masked_scatter(Tensor input, Tensor mask, Tensor source) -> Tensor",
+    function=False,
+    promote="none",
+    saves=("mask",),
+    grad="MaskedScatterBackward0",
+)
 def _masked_scatter_op(input, mask, source):
     shape = jnp.broadcast_shapes(input.shape, mask.shape)
     x = jnp.broadcast_to(input, shape)
@@ -741,7 +871,9 @@ def _masked_scatter_front(inplace):
         return R.call(R.OPS["_masked_scatter"], (input, mask, source), out, inplace)
 
     masked_scatter.__name__ = "masked_scatter_" if inplace else "masked_scatter"
-    masked_scatter.__doc__ = "torch.masked_scatter: ``source``'s elements, in order, where ``mask`` is True."
+    masked_scatter.__doc__ = (
+        "torch.masked_scatter: ``source``'s elements, in order, where ``mask`` is True."
+    )
     return masked_scatter
 
 
@@ -753,7 +885,9 @@ def _put_check(input, index, source, accumulate=False):
     if not isinstance(index, Tensor) or not isinstance(source, Tensor):
         raise TypeError("put(): argument 'index' and 'source' must be Tensors")
     if index._dtype is not D.int64:
-        raise RuntimeError(f"put_(): Expected a long tensor for index, but got {index._dtype._scalar_name}")
+        raise RuntimeError(
+            f"put_(): Expected a long tensor for index, but got {index._dtype._scalar_name}"
+        )
     if source._dtype is not input._dtype:
         raise RuntimeError(
             "put_(): self and source expected to have the same dtype, but got self.dtype = "
@@ -765,13 +899,24 @@ def _put_check(input, index, source, accumulate=False):
             f"{source.numel()}, index.numel() = {index.numel()}"
         )
     n = input.numel()
-    _check_index_bounds(index, n, 0, IndexError,
-                        "out of range: tried to access index {bad} on a tensor of " + f"{n} elements.",
-                        allow_negative=True)
+    _check_index_bounds(
+        index,
+        n,
+        0,
+        IndexError,
+        "out of range: tried to access index {bad} on a tensor of " + f"{n} elements.",
+        allow_negative=True,
+    )
 
 
-@op("put(Tensor input, Tensor index, Tensor source, bool accumulate=False) -> Tensor", method=True, inplace=True,
-    promote="none", saves=("index",), check=_put_check)
+@op(
+    "put(Tensor input, Tensor index, Tensor source, bool accumulate=False) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    saves=("index",),
+    check=_put_check,
+)
 def put(input, index, source, accumulate=False):
     if index.size == 0:
         return input
@@ -794,9 +939,14 @@ def _gather_front():
 
     # torch's gather meta function resizes ``out`` to the index's shape, then asserts no overlap
     # with ``input`` and no partial overlap with ``index``
-    return with_out("gather", exact_dtype=True, partial=("index",),
-                    out_shape=lambda input, dim, index, sparse_grad=False:
-                    index._shape if isinstance(index, Tensor) else None)
+    return with_out(
+        "gather",
+        exact_dtype=True,
+        partial=("index",),
+        out_shape=lambda input, dim, index, sparse_grad=False: (
+            index._shape if isinstance(index, Tensor) else None
+        ),
+    )
 
 
 gather = _gather_front()

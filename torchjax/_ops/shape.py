@@ -34,10 +34,14 @@ def _shape_str(shape):
 
 def _tensor_list(tensors, name, argname="tensors"):
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
-        raise TypeError(f"{name}(): argument '{argname}' (position 1) must be tuple of Tensors, not {type(tensors).__name__}")
+        raise TypeError(
+            f"{name}(): argument '{argname}' (position 1) must be tuple of Tensors, not {type(tensors).__name__}"
+        )
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+            raise TypeError(
+                f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
+            )
     return list(tensors)
 
 
@@ -47,7 +51,9 @@ def _varargs_tensors(args, name):
         args = tuple(args[0])
     for i, t in enumerate(args):
         if not isinstance(t, Tensor):
-            raise TypeError(f"{name}(): expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+            raise TypeError(
+                f"{name}(): expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
+            )
     return list(args)
 
 
@@ -91,7 +97,9 @@ def _cat_check(tensors, dim=0):
     for i in valid:
         t = tensors[i]
         if t.dim() != first.dim():
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {first.dim()} and {t.dim()}")
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {first.dim()} and {t.dim()}"
+            )
         for k in range(first.dim()):
             if k != d and t._shape[k] != first._shape[k]:
                 raise RuntimeError(
@@ -100,8 +108,11 @@ def _cat_check(tensors, dim=0):
                 )
     devs = {t.device for t in tensors}
     if len(devs) > 1:
-        raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
-                           + " and ".join(str(d) for d in list(devs)[:2]) + "!")
+        raise RuntimeError(
+            "Expected all tensors to be on the same device, but found at least two devices, "
+            + " and ".join(str(d) for d in list(devs)[:2])
+            + "!"
+        )
     return d
 
 
@@ -146,7 +157,9 @@ def cat(tensors, dim=0, *, out=None):
     if out is not None:
         rdt = D.result_dtype([(t._dtype, t.dim()) for t in tensors], [])
         if not D.can_cast(rdt, out._dtype):
-            raise TypeError(f"torch.cat(): input types can't be cast to the desired output type {out._dtype._scalar_name}")
+            raise TypeError(
+                f"torch.cat(): input types can't be cast to the desired output type {out._dtype._scalar_name}"
+            )
         _check_out_overlap(out, tensors)
         return R.call(_CAT, (tensors, 0 if d is None else d), out)
     r = R.call(_CAT, (tensors, 0 if d is None else d))
@@ -224,7 +237,9 @@ def _atleast(args, n):
         args = tuple(args[0])
     for i, t in enumerate(args):
         if not isinstance(t, Tensor):
-            raise TypeError(f"atleast_{n}d(): expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+            raise TypeError(
+                f"atleast_{n}d(): expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
+            )
     return tuple(_atleast_one(t, n) for t in args)
 
 
@@ -271,7 +286,9 @@ def column_stack(tensors, *, out=None):
 
 def _flip_check(input, dims):
     if isinstance(dims, Tensor) or not isinstance(dims, (list, tuple)):
-        raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}")
+        raise TypeError(
+            f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}"
+        )
     seen = []
     for d in dims:
         w = wrap_dim(_int(d, "flip", "dims", "tuple of ints"), input.dim())
@@ -309,7 +326,9 @@ def _roll_args(input, shifts, dims):
     if not dims and len(shifts) == 1:
         return shifts, ()
     if len(shifts) != len(dims):
-        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+        raise RuntimeError(
+            f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
+        )
     for d in dims:
         if input.dim() == 0:
             raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
@@ -317,8 +336,13 @@ def _roll_args(input, shifts, dims):
     return shifts, dims
 
 
-@op("_roll(Tensor input, int[] shifts, int[] dims) -> Tensor", function=False, promote="none", saves=(),
-    grad="RollBackward0")
+@op(
+    "_roll(Tensor input, int[] shifts, int[] dims) -> Tensor",
+    function=False,
+    promote="none",
+    saves=(),
+    grad="RollBackward0",
+)
 def _roll_value(input, shifts, dims):
     if input.size == 0:
         return input
@@ -340,11 +364,18 @@ def _rot90_check(input, k=1, dims=(0, 1)):
     if input.dim() < 2:
         raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.dim()}")
     if wrap_dim(dims[0], input.dim()) == wrap_dim(dims[1], input.dim()):
-        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
+        raise RuntimeError(
+            f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}"
+        )
 
 
-@op("rot90(Tensor input, int k=1, int[] dims=[0,1]) -> Tensor", method=True, promote="none", saves=(),
-    check=_rot90_check)
+@op(
+    "rot90(Tensor input, int k=1, int[] dims=[0,1]) -> Tensor",
+    method=True,
+    promote="none",
+    saves=(),
+    check=_rot90_check,
+)
 def rot90(input, k=1, dims=(0, 1)):
     nd = input.ndim
     d0, d1 = dims[0] % nd, dims[1] % nd
@@ -370,11 +401,19 @@ def _repeat_check(input, repeats):
     target = [a * b for a, b in zip(pad, repeats)]
     for r in repeats:
         if r < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {min(target)}: {_shape_str(target)}")
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {min(target)}: {_shape_str(target)}"
+            )
 
 
-@op("repeat(Tensor input, int[] *repeats) -> Tensor", method=True, function=False, promote="none", saves=(),
-    check=_repeat_check)
+@op(
+    "repeat(Tensor input, int[] *repeats) -> Tensor",
+    method=True,
+    function=False,
+    promote="none",
+    saves=(),
+    check=_repeat_check,
+)
 def _repeat(input, repeats):
     pad = (1,) * (len(repeats) - input.ndim) + tuple(input.shape)
     x = input.reshape(pad)
@@ -441,7 +480,9 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         else:
             raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
         if reps._dtype.is_floating_point or reps._dtype.is_complex:
-            raise NotImplementedError(f'"repeat_interleave_cpu" not implemented for \'{reps._dtype._scalar_name}\'')
+            raise NotImplementedError(
+                f"\"repeat_interleave_cpu\" not implemented for '{reps._dtype._scalar_name}'"
+            )
         from .indexing import index_select
 
         return index_select(x, d, _repeat_interleave_indices(reps, output_size))
@@ -480,14 +521,26 @@ def _tri_mask(shape, diagonal, lower):
     return (c - r <= diagonal) if lower else (c - r >= diagonal)
 
 
-@op("tril(Tensor input, int diagonal=0) -> Tensor", method=True, inplace=True, promote="none", saves=(),
-    check=_tri_check("tril"))
+@op(
+    "tril(Tensor input, int diagonal=0) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    saves=(),
+    check=_tri_check("tril"),
+)
 def tril(input, diagonal=0):
     return jnp.where(_tri_mask(input.shape, diagonal, True), input, jnp.zeros((), input.dtype))
 
 
-@op("triu(Tensor input, int diagonal=0) -> Tensor", method=True, inplace=True, promote="none", saves=(),
-    check=_tri_check("triu"))
+@op(
+    "triu(Tensor input, int diagonal=0) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    saves=(),
+    check=_tri_check("triu"),
+)
 def triu(input, diagonal=0):
     return jnp.where(_tri_mask(input.shape, diagonal, False), input, jnp.zeros((), input.dtype))
 
@@ -495,7 +548,9 @@ def triu(input, diagonal=0):
 def _tri_indices(name, lower, row, col, offset, dtype, device, requires_grad):
     from .._creation import from_host
 
-    row, col, offset = (_int(v, name, a) for v, a in ((row, "row"), (col, "col"), (offset, "offset")))
+    row, col, offset = (
+        _int(v, name, a) for v, a in ((row, "row"), (col, "col"), (offset, "offset"))
+    )
     if row < 0:
         raise RuntimeError(f"row must be non-negative, got{row}")
     if col < 0:
@@ -510,14 +565,32 @@ def _tri_indices(name, lower, row, col, offset, dtype, device, requires_grad):
     return out
 
 
-def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None, requires_grad=False,
-                 pin_memory=False):
+def tril_indices(
+    row,
+    col,
+    offset=0,
+    *,
+    dtype=None,
+    device=None,
+    layout=None,
+    requires_grad=False,
+    pin_memory=False,
+):
     """torch.tril_indices: (2, N) coordinates of the lower triangle of a row x col matrix."""
     return _tri_indices("tril_indices", True, row, col, offset, dtype, device, requires_grad)
 
 
-def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None, requires_grad=False,
-                 pin_memory=False):
+def triu_indices(
+    row,
+    col,
+    offset=0,
+    *,
+    dtype=None,
+    device=None,
+    layout=None,
+    requires_grad=False,
+    pin_memory=False,
+):
     """torch.triu_indices: (2, N) coordinates of the upper triangle of a row x col matrix."""
     return _tri_indices("triu_indices", False, row, col, offset, dtype, device, requires_grad)
 
@@ -532,8 +605,13 @@ def _diag_embed_check(input, offset=0, dim1=-2, dim2=-1):
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
 
 
-@op("diag_embed(Tensor input, int offset=0, int dim1=-2, int dim2=-1) -> Tensor", method=True, promote="none",
-    saves=(), check=_diag_embed_check)
+@op(
+    "diag_embed(Tensor input, int offset=0, int dim1=-2, int dim2=-1) -> Tensor",
+    method=True,
+    promote="none",
+    saves=(),
+    check=_diag_embed_check,
+)
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     nd = input.ndim + 1
     a, b = dim1 % nd, dim2 % nd
@@ -640,7 +718,9 @@ def _meshgrid(tensors, indexing):
         if t.device != tensors[0].device:
             raise RuntimeError("meshgrid expects all tensors to have the same device")
     if indexing not in ("ij", "xy"):
-        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+        raise RuntimeError(
+            f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
+        )
     ts = list(tensors)
     swap = indexing == "xy" and len(ts) >= 2
     if swap:
@@ -695,13 +775,21 @@ def combinations(input, r=2, with_replacement=False):
 
 def broadcast_shapes(*shapes):
     """torch.broadcast_shapes: the broadcast of shapes (ints or sequences), as torch.Size."""
-    shapes = [(s,) if isinstance(s, builtins.int) or (hasattr(s, "__index__") and not isinstance(s, (list, tuple, Size)))
-              else s for s in shapes if s is not None]
+    shapes = [
+        (s,)
+        if isinstance(s, builtins.int)
+        or (hasattr(s, "__index__") and not isinstance(s, (list, tuple, Size)))
+        else s
+        for s in shapes
+        if s is not None
+    ]
     if not shapes:
         return Size(())
     for s in shapes:
         if not isinstance(s, (list, tuple, Size)):
-            raise RuntimeError(f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {s}")
+            raise RuntimeError(
+                f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {s}"
+            )
     common = [1] * builtins.max(len(s) for s in shapes)
     for arg_idx, shape in enumerate(shapes):
         for idx in range(-1, -1 - len(shape), -1):
@@ -741,7 +829,9 @@ def broadcast_tensors(*tensors):
 
 def _take_check(input, index):
     if index._dtype is not D.int64:
-        raise RuntimeError(f"take(): Expected a long tensor for index, but got {index._dtype._scalar_name}")
+        raise RuntimeError(
+            f"take(): Expected a long tensor for index, but got {index._dtype._scalar_name}"
+        )
     n = input.numel()
     if index.numel():
         from .indexing import _host_minmax
@@ -751,11 +841,19 @@ def _take_check(input, index):
             lo, hi = mm
             if hi >= n or lo < -n:
                 bad = hi if hi >= n else lo
-                raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+                raise IndexError(
+                    f"out of range: tried to access index {bad} on a tensor of {n} elements."
+                )
 
 
-@op("take(Tensor input, Tensor index) -> Tensor", method=True, function=False, promote="none", saves=("index",),
-    check=_take_check)
+@op(
+    "take(Tensor input, Tensor index) -> Tensor",
+    method=True,
+    function=False,
+    promote="none",
+    saves=("index",),
+    check=_take_check,
+)
 def _take_value(input, index):
     flat = input.reshape(-1)
     if flat.shape[0] == 0:
@@ -766,7 +864,9 @@ def _take_value(input, index):
 def _take_out_check(out, input, index):
     """take_out's checks before its overlap asserts: a long index, then ``out`` of ``input``'s dtype."""
     if isinstance(index, Tensor) and index._dtype is not D.int64:
-        raise RuntimeError(f"take(): Expected a long tensor for index, but got {index._dtype._scalar_name}")
+        raise RuntimeError(
+            f"take(): Expected a long tensor for index, but got {index._dtype._scalar_name}"
+        )
     if isinstance(input, Tensor) and input._dtype is not out._dtype:
         raise RuntimeError(
             "take(): self and out expected to have the same dtype, but got self.dtype = "
@@ -796,7 +896,9 @@ def take_along_dim(input, indices, dim=None, *, out=None):
             f"torch.take_along_dim(): dtype of indices should be Long but got {indices._dtype._scalar_name}"
         )
     if dim is None:
-        return gather(input.view(-1), 0, indices.view(-1), out=out)  # torch: no negative indices here
+        return gather(
+            input.view(-1), 0, indices.view(-1), out=out
+        )  # torch: no negative indices here
     if input.dim() != indices.dim():
         raise RuntimeError(
             "torch.take_along_dim(): input and indices should have the same number of dimensions, but got "
@@ -832,7 +934,10 @@ def resize_(self, *sizes, memory_format=None):
     if any(s < 0 for s in sizes):
         raise RuntimeError("numel: integer multiplication overflow")
     R.resize_(self, sizes)
-    if memory_format is not None and memory_format.name not in ("contiguous_format", "preserve_format"):
+    if memory_format is not None and memory_format.name not in (
+        "contiguous_format",
+        "preserve_format",
+    ):
         from .._memory_format import strides_for
 
         self._stride_ = strides_for(sizes, memory_format)
@@ -843,7 +948,9 @@ def resize_(self, *sizes, memory_format=None):
 def resize_as_(self, the_template, *, memory_format=None):
     """Tensor.resize_as_: resize_ to another tensor's shape."""
     if not isinstance(the_template, Tensor):
-        raise TypeError(f"resize_as_(): argument 'the_template' (position 1) must be Tensor, not {type(the_template).__name__}")
+        raise TypeError(
+            f"resize_as_(): argument 'the_template' (position 1) must be Tensor, not {type(the_template).__name__}"
+        )
     return resize_(self, the_template._shape, memory_format=memory_format)
 
 
@@ -865,7 +972,9 @@ def _narrow_check(n, start, length):
     if length < 0:
         raise RuntimeError("narrow(): length must be non-negative.")
     if not -n <= start <= n:
-        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-n}, {n}], but got {start})"
+        )
     if start < 0:
         start += n
     if start > n - length:
@@ -895,15 +1004,25 @@ def _constant_pad_check(input, pad, value=0):
             )
 
 
-@op("constant_pad_nd(Tensor input, int[] pad, Scalar value=0) -> Tensor", promote="none", saves=(),
-    check=_constant_pad_check)
+@op(
+    "constant_pad_nd(Tensor input, int[] pad, Scalar value=0) -> Tensor",
+    promote="none",
+    saves=(),
+    check=_constant_pad_check,
+)
 def constant_pad_nd(input, pad, value=0):
     nd = input.ndim
     cfg = [(0, 0, 0)] * nd
     for i in range(len(pad) // 2):
         cfg[nd - 1 - i] = (pad[2 * i], pad[2 * i + 1], 0)
-    v = value.astype(input.dtype) if not (jnp.issubdtype(value.dtype, jnp.complexfloating)
-                                         and not jnp.issubdtype(input.dtype, jnp.complexfloating)) else jnp.real(value).astype(input.dtype)
+    v = (
+        value.astype(input.dtype)
+        if not (
+            jnp.issubdtype(value.dtype, jnp.complexfloating)
+            and not jnp.issubdtype(input.dtype, jnp.complexfloating)
+        )
+        else jnp.real(value).astype(input.dtype)
+    )
     return lax.pad(input, v, cfg)
 
 
@@ -931,8 +1050,13 @@ def _nonconst_pad(input, pad, mode):
 def _pad_op(mode, k):
     name = f"{'reflection' if mode == 'reflect' else 'replication'}_pad{k}d"
 
-    @op(f"{name}(Tensor input, int[] padding) -> Tensor", function=False, promote="none", saves=(),
-        grad=f"{'Reflection' if mode == 'reflect' else 'Replication'}Pad{k}DBackward0")
+    @op(
+        f"{name}(Tensor input, int[] padding) -> Tensor",
+        function=False,
+        promote="none",
+        saves=(),
+        grad=f"{'Reflection' if mode == 'reflect' else 'Replication'}Pad{k}DBackward0",
+    )
     def f(input, padding):
         return _nonconst_pad(input, padding, mode)
 
@@ -947,7 +1071,7 @@ def _check_nonconst(input, pad, mode, k):
     shape = input._shape
     nd = len(shape)
     batch = nd == k + 2
-    if any(n == 0 for n in shape[1 if batch else 0:]):
+    if any(n == 0 for n in shape[1 if batch else 0 :]):
         raise RuntimeError(
             f"Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size and other non-zero "
             f"dimensions for input, but got: {_shape_str(shape)}"
@@ -972,7 +1096,9 @@ def _check_nonconst(input, pad, mode, k):
     full = list(shape[: nd - k]) + [outs[i] for i in reversed(range(k))]
     for n in full:
         if n < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {_shape_str(full)}")
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {n}: {_shape_str(full)}"
+            )
 
 
 def _pad_circular(input, pad):
@@ -997,8 +1123,13 @@ def _pad_circular(input, pad):
     return R.call(R.OPS["_pad_circular"], (input, pad))
 
 
-@op("_pad_circular(Tensor input, int[] padding) -> Tensor", function=False, promote="none", saves=(),
-    grad="CopySlices")
+@op(
+    "_pad_circular(Tensor input, int[] padding) -> Tensor",
+    function=False,
+    promote="none",
+    saves=(),
+    grad="CopySlices",
+)
 def _pad_circular_value(input, padding):
     x = input
     nd = x.ndim
@@ -1008,7 +1139,11 @@ def _pad_circular_value(input, padding):
         lo, hi = padding[2 * i], padding[2 * i + 1]
         kept = np.arange(builtins.max(-lo, 0), n - builtins.max(-hi, 0))
         m = builtins.max(kept.size, 1)
-        idx = kept[np.arange(-builtins.max(lo, 0), kept.size + builtins.max(hi, 0)) % m] if kept.size else kept
+        idx = (
+            kept[np.arange(-builtins.max(lo, 0), kept.size + builtins.max(hi, 0)) % m]
+            if kept.size
+            else kept
+        )
         x = jnp.take(x, jnp.asarray(idx, np.int32), axis=d)
     return x
 
@@ -1019,7 +1154,9 @@ _MODES = {"constant", "reflect", "replicate", "circular"}
 def pad(input, pad, mode="constant", value=None):
     """torch.nn.functional.pad: constant, reflect, replicate or circular padding of the last dims."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"pad(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"pad(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     pad = _ints(pad, "pad", "pad")
     if mode not in _MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
@@ -1070,7 +1207,9 @@ def _chunk_cat(tensors, dim, num_chunks, *, out=None):
         if t.dim() != nd0:
             raise RuntimeError("_chunk_cat expects same number of dimensions for all tensors")
         if t._shape[:d] != tensors[0]._shape[:d]:
-            raise RuntimeError("_chunk_cat expects same sizes of 0,...,dim-1 dimensions for all tensors")
+            raise RuntimeError(
+                "_chunk_cat expects same sizes of 0,...,dim-1 dimensions for all tensors"
+            )
     views = []
     for t in tensors:
         n = t._shape[d]
@@ -1100,7 +1239,9 @@ def unravel_index(indices, shape):
     shape = tuple(shape)
     if any(s < 0 for s in shape):
         raise ValueError(f"'shape' cannot have negative values, but got {shape}")
-    coefs = list(reversed(list(itertools.accumulate(reversed(shape[1:] + (1,)), lambda a, b: a * b))))
+    coefs = list(
+        reversed(list(itertools.accumulate(reversed(shape[1:] + (1,)), lambda a, b: a * b)))
+    )
     lead = (1,) * indices.dim()
     res = indices.unsqueeze(-1).floor_divide(
         make(coefs, dtype=D.int64, device=indices.device).reshape(lead + (len(coefs),))
@@ -1108,19 +1249,50 @@ def unravel_index(indices, shape):
     return res.unbind(-1)
 
 
-for _f in (cat, concat, concatenate, atleast_1d, atleast_2d, atleast_3d, hstack, vstack, row_stack, dstack,
-           column_stack, fliplr, flipud, roll, tile, repeat_interleave, tril_indices, triu_indices, diag, diagflat,
-           block_diag, meshgrid, cartesian_prod, combinations, broadcast_shapes, broadcast_tensors, take_along_dim,
-           _chunk_cat, unravel_index, take):
+for _f in (
+    cat,
+    concat,
+    concatenate,
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    hstack,
+    vstack,
+    row_stack,
+    dstack,
+    column_stack,
+    fliplr,
+    flipud,
+    roll,
+    tile,
+    repeat_interleave,
+    tril_indices,
+    triu_indices,
+    diag,
+    diagflat,
+    block_diag,
+    meshgrid,
+    cartesian_prod,
+    combinations,
+    broadcast_shapes,
+    broadcast_tensors,
+    take_along_dim,
+    _chunk_cat,
+    unravel_index,
+    take,
+):
     register_function(_f.__name__, _f)
 
 register_function("resize_as_", resize_as_)
 register_function("pad", pad, ns="nn.functional")
 
+
 def _flip_method(self, *dims, **kw):
     if kw:
         if dims or set(kw) != {"dims"}:
-            raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(set(kw) - {'dims'}))}'")
+            raise TypeError(
+                f"flip() got an unexpected keyword argument '{next(iter(set(kw) - {'dims'}))}'"
+            )
         dims = kw["dims"]
     elif len(dims) == 1 and isinstance(dims[0], (list, tuple)):
         dims = dims[0]
@@ -1132,10 +1304,16 @@ register_method("fliplr", fliplr)
 register_method("flipud", flipud)
 register_method("roll", roll)
 register_method("tile", tile)
-register_method("repeat_interleave", lambda self, repeats=None, dim=None, *, output_size=None:
-                repeat_interleave(self, repeats, dim, output_size=output_size))
+register_method(
+    "repeat_interleave",
+    lambda self, repeats=None, dim=None, *, output_size=None: repeat_interleave(
+        self, repeats, dim, output_size=output_size
+    ),
+)
 register_method("diag", lambda self, diagonal=0: diag(self, diagonal))
 register_method("diagflat", diagflat)
-register_method("take_along_dim", lambda self, indices, dim=None: take_along_dim(self, indices, dim))
+register_method(
+    "take_along_dim", lambda self, indices, dim=None: take_along_dim(self, indices, dim)
+)
 register_method("resize_", resize_)
 register_method("resize_as_", resize_as_)

@@ -46,8 +46,12 @@ def _clamp_slice(start, end, n):
     return start, end
 
 
-@view_op("slice(Tensor(a) self, int dim=0, int? start=None, int? end=None, int step=1) -> Tensor(a)",
-         function=False, meta=_slice_meta, grad="SliceBackward0")
+@view_op(
+    "slice(Tensor(a) self, int dim=0, int? start=None, int? end=None, int step=1) -> Tensor(a)",
+    function=False,
+    meta=_slice_meta,
+    grad="SliceBackward0",
+)
 def slice_(x, dim=0, start=None, end=None, step=1):
     d = dim % x.ndim
     s, e = _clamp_slice(start, end, x.shape[d])
@@ -63,7 +67,9 @@ def _narrow_meta(t, dim, start, length):
     if length < 0:
         raise RuntimeError("narrow(): length must be non-negative.")
     if not -n <= start <= n:
-        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-n}, {n}], but got {start})"
+        )
     if start < 0:
         start += n
     if start + length > n:
@@ -71,8 +77,12 @@ def _narrow_meta(t, dim, start, length):
     return _slice_meta(t, d, start, start + length, 1)
 
 
-@view_op("_narrow(Tensor(a) input, int dim, int start, int length) -> Tensor(a)", function=False,
-         meta=_narrow_meta, grad="SliceBackward0")
+@view_op(
+    "_narrow(Tensor(a) input, int dim, int start, int length) -> Tensor(a)",
+    function=False,
+    meta=_narrow_meta,
+    grad="SliceBackward0",
+)
 def _narrow_value(x, dim, start, length):
     d = dim % x.ndim
     if start < 0:
@@ -85,8 +95,12 @@ _narrow_view = _viewer("_narrow")
 
 def narrow(input, dim, start, length):
     """torch.narrow: ``length`` elements of ``dim`` from ``start`` (an int or a 0-dim integer tensor); a view."""
-    if isinstance(start, Tensor) and (start.dim() != 0 or start._dtype.is_floating_point or start._dtype.is_complex
-                                      or start._dtype is D.bool):
+    if isinstance(start, Tensor) and (
+        start.dim() != 0
+        or start._dtype.is_floating_point
+        or start._dtype.is_complex
+        or start._dtype is D.bool
+    ):
         raise RuntimeError("start must be an 0-dim integral Tensor.")
     return _narrow_view(input, dim, start, length)
 
@@ -115,8 +129,12 @@ def _select_meta(t, dim, index):
     )
 
 
-@view_op("select(Tensor(a) input, int dim, int index) -> Tensor(a)", method=True, meta=_select_meta,
-         grad="SelectBackward0")
+@view_op(
+    "select(Tensor(a) input, int dim, int index) -> Tensor(a)",
+    method=True,
+    meta=_select_meta,
+    grad="SelectBackward0",
+)
 def select(x, dim, index):
     d = dim % x.ndim
     return lax.index_in_dim(x, index % x.shape[d], d, keepdims=False)
@@ -127,7 +145,12 @@ def _unbind_meta(t, dim=0):
     return [_select_meta(t, d, i) for i in range(t._shape[d])]
 
 
-@view_op("unbind(Tensor(a) input, int dim=0) -> Tensor[]", method=True, meta=_unbind_meta, grad="UnbindBackward0")
+@view_op(
+    "unbind(Tensor(a) input, int dim=0) -> Tensor[]",
+    method=True,
+    meta=_unbind_meta,
+    grad="UnbindBackward0",
+)
 def unbind(x, dim=0):
     d = dim % x.ndim
     return tuple(lax.index_in_dim(x, i, d, keepdims=False) for i in range(x.shape[d]))
@@ -135,10 +158,14 @@ def unbind(x, dim=0):
 
 def _split_sizes(n, split_size):
     if split_size < 0:
-        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
+        raise RuntimeError(
+            f"split expects split_size be non-negative, but got split_size={split_size}"
+        )
     if split_size == 0:
         if n != 0:
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
+            )
         return [0]
     k = max(1, -(-n // split_size))
     return [min(split_size, n - i * split_size) for i in range(k)]
@@ -196,26 +223,42 @@ def _split_with_sizes_meta(t, split_sizes, dim=0):
     return _split_meta(t, split_sizes, d)
 
 
-@view_op("_split(Tensor(a) self, int split_size, int dim=0) -> Tensor[]", function=False,
-         meta=_split_size_meta, grad="SplitBackward0")
+@view_op(
+    "_split(Tensor(a) self, int split_size, int dim=0) -> Tensor[]",
+    function=False,
+    meta=_split_size_meta,
+    grad="SplitBackward0",
+)
 def _split_by_size_value(x, split_size, dim=0):
     return _split_size_value(x, split_size, dim)
 
 
-@view_op("split_with_sizes(Tensor(a) self, int[] split_sizes, int dim=0) -> Tensor[]", method=True,
-         meta=_split_with_sizes_meta, grad="SplitWithSizesBackward0")
+@view_op(
+    "split_with_sizes(Tensor(a) self, int[] split_sizes, int dim=0) -> Tensor[]",
+    method=True,
+    meta=_split_with_sizes_meta,
+    grad="SplitWithSizesBackward0",
+)
 def split_with_sizes(x, split_sizes, dim=0):
     return _split_value(x, split_sizes, dim)
 
 
-@view_op("_unsafe_split(Tensor(a) self, int split_size, int dim=0) -> Tensor[]", function=False,
-         meta=_split_size_meta, grad="UnsafeSplitBackward0")
+@view_op(
+    "_unsafe_split(Tensor(a) self, int split_size, int dim=0) -> Tensor[]",
+    function=False,
+    meta=_split_size_meta,
+    grad="UnsafeSplitBackward0",
+)
 def _unsafe_split_value(x, split_size, dim=0):
     return _split_size_value(x, split_size, dim)
 
 
-@view_op("_unsafe_split_with_sizes(Tensor(a) self, int[] split_sizes, int dim=0) -> Tensor[]", function=False,
-         meta=_split_with_sizes_meta, grad="UnsafeSplitWithSizesBackward0")
+@view_op(
+    "_unsafe_split_with_sizes(Tensor(a) self, int[] split_sizes, int dim=0) -> Tensor[]",
+    function=False,
+    meta=_split_with_sizes_meta,
+    grad="UnsafeSplitWithSizesBackward0",
+)
 def _unsafe_split_with_sizes_value(x, split_sizes, dim=0):
     return _split_value(x, split_sizes, dim)
 
@@ -241,13 +284,17 @@ def _int_arg(v, opname, argname, pos, what="int"):
             return v.__index__()
     elif hasattr(v, "__index__") and not isinstance(v, float):
         return v.__index__()
-    raise TypeError(f"{opname}(): argument '{argname}' (position {pos}) must be {what}, not {type(v).__name__}")
+    raise TypeError(
+        f"{opname}(): argument '{argname}' (position {pos}) must be {what}, not {type(v).__name__}"
+    )
 
 
 def _int_list_arg(v, opname, argname, pos):
     if isinstance(v, (list, tuple)):
         return tuple(_int_arg(x, opname, argname, pos, "tuple of ints") for x in v)
-    raise TypeError(f"{opname}(): argument '{argname}' (position {pos}) must be tuple of ints, not {type(v).__name__}")
+    raise TypeError(
+        f"{opname}(): argument '{argname}' (position {pos}) must be tuple of ints, not {type(v).__name__}"
+    )
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -256,13 +303,17 @@ def split(tensor, split_size_or_sections, dim=0):
     if isinstance(ss, Tensor) and ss.dim() == 0:
         ss = ss.__index__()
     if isinstance(ss, (list, tuple)) or isinstance(ss, Tensor) or isinstance(ss, float):
-        return _split_with_sizes(tensor, _int_list_arg(ss, "split_with_sizes", "split_sizes", 2), dim)
+        return _split_with_sizes(
+            tensor, _int_list_arg(ss, "split_with_sizes", "split_sizes", 2), dim
+        )
     return _split_by_size(tensor, _int_arg(ss, "split", "split_size", 2), dim)
 
 
 def unsafe_split(tensor, split_size, dim=0):
     """torch.unsafe_split: split whose pieces autograd does not track as views."""
-    return _unsafe(_unsafe_split_view(tensor, _int_arg(split_size, "unsafe_split", "split_size", 2), dim))
+    return _unsafe(
+        _unsafe_split_view(tensor, _int_arg(split_size, "unsafe_split", "split_size", 2), dim)
+    )
 
 
 def unsafe_split_with_sizes(tensor, split_sizes, dim=0):
@@ -331,8 +382,12 @@ def _index_bounds(n, indices):
     return out
 
 
-@view_op("_tensor_split(Tensor(a) self, int sections, int[]? indices, int dim) -> Tensor[]", function=False,
-         meta=_tensor_split_meta, grad="SliceBackward0")
+@view_op(
+    "_tensor_split(Tensor(a) self, int sections, int[]? indices, int dim) -> Tensor[]",
+    function=False,
+    meta=_tensor_split_meta,
+    grad="SliceBackward0",
+)
 def _tensor_split_value(x, sections, indices, dim):
     d = dim % x.ndim
     n = x.shape[d]
@@ -344,19 +399,33 @@ _tensor_split_impl = _viewer("_tensor_split")
 _NOARG = object()
 
 
-def tensor_split(input, indices_or_sections=_NOARG, dim=0, *, sections=_NOARG, indices=_NOARG,
-                 tensor_indices_or_sections=_NOARG):
+def tensor_split(
+    input,
+    indices_or_sections=_NOARG,
+    dim=0,
+    *,
+    sections=_NOARG,
+    indices=_NOARG,
+    tensor_indices_or_sections=_NOARG,
+):
     """torch.tensor_split: n sections (first n % k one larger) or split points."""
-    given = [v for v in (indices_or_sections, sections, indices, tensor_indices_or_sections) if v is not _NOARG]
+    given = [
+        v
+        for v in (indices_or_sections, sections, indices, tensor_indices_or_sections)
+        if v is not _NOARG
+    ]
     if len(given) != 1:
         raise TypeError("tensor_split() missing required argument 'indices_or_sections'")
     ios = given[0]
     if input.dim() == 0:
-        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+        raise RuntimeError(
+            "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims"
+        )
     if isinstance(ios, Tensor):
         if ios.device.type != "cpu":
             raise RuntimeError(
-                "tensor_split expected tensor_indices_or_sections to be on cpu, but it's on " + str(ios.device)
+                "tensor_split expected tensor_indices_or_sections to be on cpu, but it's on "
+                + str(ios.device)
             )
         if ios.dtype is not D.int64:
             raise RuntimeError(
@@ -405,7 +474,16 @@ vsplit = _hvd_split("vsplit", lambda t: 0, 2)
 dsplit = _hvd_split("dsplit", lambda t: 2, 3)
 
 
-for _f in (split, chunk, tensor_split, hsplit, vsplit, dsplit, unsafe_split, unsafe_chunk,
-           unsafe_split_with_sizes):
+for _f in (
+    split,
+    chunk,
+    tensor_split,
+    hsplit,
+    vsplit,
+    dsplit,
+    unsafe_split,
+    unsafe_chunk,
+    unsafe_split_with_sizes,
+):
     register_function(_f.__name__, _f)
     register_method(_f.__name__, _f)

@@ -76,8 +76,11 @@ def _no_complex_sort(x, what):
 # ------------------------------------------------------------------ sort / argsort / msort
 
 
-@op("sort(Tensor input, int dim=-1, bool descending=False, *, bool? stable=None) -> (Tensor values, Tensor indices)",
-    method=True, promote="none")
+@op(
+    "sort(Tensor input, int dim=-1, bool descending=False, *, bool? stable=None) -> (Tensor values, Tensor indices)",
+    method=True,
+    promote="none",
+)
 def sort(input, dim=-1, descending=False, stable=None):
     _no_complex_sort(input, "Sort")
     d = wrap_dim(dim, input.ndim)
@@ -86,8 +89,12 @@ def sort(input, dim=-1, descending=False, stable=None):
     return _sorted(input, d, descending)
 
 
-@op("argsort(Tensor input, int dim=-1, bool descending=False, *, bool stable=False) -> Tensor", method=True,
-    promote="none", differentiable=False)
+@op(
+    "argsort(Tensor input, int dim=-1, bool descending=False, *, bool stable=False) -> Tensor",
+    method=True,
+    promote="none",
+    differentiable=False,
+)
 def argsort(input, dim=-1, descending=False, stable=False):
     _no_complex_sort(input, "Sort")
     d = wrap_dim(dim, input.ndim)
@@ -107,8 +114,11 @@ def msort(input):
 # ------------------------------------------------------------------ topk / kthvalue
 
 
-@op("topk(Tensor input, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)",
-    method=True, promote="none")
+@op(
+    "topk(Tensor input, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)",
+    method=True,
+    promote="none",
+)
 def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     _no_complex_sort(input, "topk")
     if is_bool(input):
@@ -123,11 +133,14 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     return jnp.take_along_axis(input, perm, axis=d), perm
 
 
-@op("kthvalue(Tensor input, int k, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)",
-    method=True, promote="none")
+@op(
+    "kthvalue(Tensor input, int k, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)",
+    method=True,
+    promote="none",
+)
 def kthvalue(input, k, dim=-1, keepdim=False):
     if is_complex(input) or is_bool(input):
-        raise NotImplementedError(f'"kthvalue_cpu" not implemented for \'{_dtname(input)}\'')
+        raise NotImplementedError(f"\"kthvalue_cpu\" not implemented for '{_dtname(input)}'")
     d = wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         if k != 1:
@@ -211,17 +224,21 @@ def _median_kernels(name, ignore_nan, grad):
     @_kernel(f"{name}(Tensor input) -> Tensor", short=name, grad=f"{grad}Backward0")
     def full(input):
         if is_complex(input) or is_bool(input):
-            raise NotImplementedError(f'"median_cpu" not implemented for \'{_dtname(input)}\'')
+            raise NotImplementedError(f"\"median_cpu\" not implemented for '{_dtname(input)}'")
         if input.size == 0 and not is_float(input):
             # torch converts its NaN result to the integer type: the lowest value
             return jnp.asarray(jnp.iinfo(input.dtype).min, input.dtype)
         return _median_full(input, ignore_nan)
 
-    @_kernel(f"{name}.dim(Tensor input, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)",
-             short=name, rt=name, grad=f"{grad}Backward1")
+    @_kernel(
+        f"{name}.dim(Tensor input, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)",
+        short=name,
+        rt=name,
+        grad=f"{grad}Backward1",
+    )
     def dim(input, dim, keepdim=False):
         if is_complex(input) or is_bool(input):
-            raise NotImplementedError(f'"median_out" not implemented for \'{_dtname(input)}\'')
+            raise NotImplementedError(f"\"median_out\" not implemented for '{_dtname(input)}'")
         return _median_dim(input, dim, keepdim, ignore_nan, name)
 
     def front(input, dim=_NO, keepdim=_NO, *, out=None):
@@ -246,7 +263,9 @@ def _median_kernels(name, ignore_nan, grad):
         return _call(dim_k, input, dim, False if keepdim is _NO else keepdim, out=out)
 
     dim_k = dim
-    front.__doc__ = f"torch.{name}(input) / torch.{name}(input, dim, keepdim=False) -> (values, indices)."
+    front.__doc__ = (
+        f"torch.{name}(input) / torch.{name}(input, dim, keepdim=False) -> (values, indices)."
+    )
     return front
 
 
@@ -254,15 +273,18 @@ median = _median_kernels("median", False, "Median")
 nanmedian = _median_kernels("nanmedian", True, "Nanmedian")
 
 
-@op("mode(Tensor input, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)", method=True,
-    promote="none")
+@op(
+    "mode(Tensor input, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)",
+    method=True,
+    promote="none",
+)
 def mode(input, dim=-1, keepdim=False):
     d = wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         return input, jnp.zeros((), np.int64)
     _check_nonempty("mode", input, (d,), False)
     if is_complex(input):
-        raise NotImplementedError(f'"mode_cpu" not implemented for \'{_dtname(input)}\'')
+        raise NotImplementedError(f"\"mode_cpu\" not implemented for '{_dtname(input)}'")
     x = jnp.moveaxis(input, d, -1)
     s, perm = _sorted(x, x.ndim - 1)
     j = lax.broadcasted_iota(np.int64, s.shape, s.ndim - 1)
@@ -292,8 +314,12 @@ def _lerp(a, b, w):
     return jnp.where(jnp.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w))
 
 
-@_kernel("quantile(Tensor input, Tensor q, int? dim, bool keepdim, str interpolation, bool ignore_nan, "
-         "bool scalar_q) -> Tensor", short="quantile", grad="SqueezeBackward4")
+@_kernel(
+    "quantile(Tensor input, Tensor q, int? dim, bool keepdim, str interpolation, bool ignore_nan, "
+    "bool scalar_q) -> Tensor",
+    short="quantile",
+    grad="SqueezeBackward4",
+)
 def _quantile_k(input, q, dim, keepdim, interpolation, ignore_nan, scalar_q):
     if dim is None:
         x = input.reshape(-1)
@@ -358,7 +384,9 @@ def _quantile_front(fname, ignore_nan):
         if scalar_q:
             qf = float(q)
             if not (0 <= qf <= 1):
-                raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {_fmt_double(qf)}")
+                raise RuntimeError(
+                    f"{name}() q must be in the range [0, 1] but got {_fmt_double(qf)}"
+                )
             if input.dtype not in (D.float32, D.float64):
                 raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
             from .._creation import from_host
@@ -385,7 +413,9 @@ def _quantile_front(fname, ignore_nan):
             wrap_dim(dim, input.dim())
         if out is not None and out.dtype is not input.dtype:
             raise RuntimeError(f"{name}() out tensor must be same dtype as the input tensor")
-        return _call(_quantile_k, input, q, dim, keepdim, interpolation, ignore_nan, scalar_q, out=out)
+        return _call(
+            _quantile_k, input, q, dim, keepdim, interpolation, ignore_nan, scalar_q, out=out
+        )
 
     f.__doc__ = f"torch.{fname}(input, q, dim=None, keepdim=False, *, interpolation='linear')."
     return f
@@ -423,7 +453,9 @@ def _search_common(a, b):
     return a.astype(dt), b.astype(dt)
 
 
-def _searchsorted_check(sorted_sequence, input, out_int32=False, right=False, side=None, sorter=None):
+def _searchsorted_check(
+    sorted_sequence, input, out_int32=False, right=False, side=None, sorter=None
+):
     bdim = sorted_sequence.dim()
     if sorter is not None:
         if sorter.dtype is not D.int64:
@@ -445,8 +477,10 @@ def _searchsorted_check(sorted_sequence, input, out_int32=False, right=False, si
         raise RuntimeError(
             "torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 dimension"
         )
-    if isinstance(input, Tensor) and bdim != 1 and (
-        input.dim() != bdim or tuple(input.shape[:-1]) != tuple(sorted_sequence.shape[:-1])
+    if (
+        isinstance(input, Tensor)
+        and bdim != 1
+        and (input.dim() != bdim or tuple(input.shape[:-1]) != tuple(sorted_sequence.shape[:-1]))
     ):
         raise RuntimeError(
             "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries "
@@ -454,7 +488,9 @@ def _searchsorted_check(sorted_sequence, input, out_int32=False, right=False, si
             f"and input value tensor {list(input.shape)}"
         )
     if side is not None and side not in ("left", "right"):
-        raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        raise RuntimeError(
+            f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}"
+        )
     if right and side == "left":
         raise RuntimeError(
             f"torch.searchsorted(): side and right can't be set to opposites, got side of {side} while right was True"
@@ -464,7 +500,7 @@ def _searchsorted_check(sorted_sequence, input, out_int32=False, right=False, si
 def _searchsorted_impl(seq, vals, out_int32, right, sorter):
     seq, vals = _search_common(seq, vals)
     if is_bool(seq) or is_complex(seq):
-        raise NotImplementedError(f'"searchsorted_out_cpu" not implemented for \'{_dtname(seq)}\'')
+        raise NotImplementedError(f"\"searchsorted_out_cpu\" not implemented for '{_dtname(seq)}'")
     if sorter is not None:
         seq = jnp.take_along_axis(seq, sorter, axis=-1)
     shape = vals.shape
@@ -480,9 +516,13 @@ def _searchsorted_impl(seq, vals, out_int32, right, sorter):
     return r.reshape(shape).astype(odt)
 
 
-@op("searchsorted(Tensor sorted_sequence, Tensor|Scalar input, *, bool out_int32=False, bool right=False, "
-    "str? side=None, Tensor? sorter=None) -> Tensor", promote="none", differentiable=False,
-    check=_searchsorted_check)
+@op(
+    "searchsorted(Tensor sorted_sequence, Tensor|Scalar input, *, bool out_int32=False, bool right=False, "
+    "str? side=None, Tensor? sorter=None) -> Tensor",
+    promote="none",
+    differentiable=False,
+    check=_searchsorted_check,
+)
 def searchsorted(sorted_sequence, input, out_int32=False, right=False, side=None, sorter=None):
     is_right = side == "right" if side is not None else right
     return _searchsorted_impl(sorted_sequence, input, out_int32, is_right, sorter)
@@ -490,11 +530,17 @@ def searchsorted(sorted_sequence, input, out_int32=False, right=False, side=None
 
 def _bucketize_check(input, boundaries, out_int32=False, right=False):
     if boundaries.dim() != 1:
-        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")
+        raise RuntimeError(
+            f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})"
+        )
 
 
-@op("bucketize(Tensor|Scalar input, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor",
-    promote="none", differentiable=False, check=_bucketize_check)
+@op(
+    "bucketize(Tensor|Scalar input, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor",
+    promote="none",
+    differentiable=False,
+    check=_bucketize_check,
+)
 def bucketize(input, boundaries, out_int32=False, right=False):
     return _searchsorted_impl(boundaries, input, out_int32, right, None)
 
@@ -504,14 +550,22 @@ def bucketize(input, boundaries, out_int32=False, right=False):
 
 def _isin_check(elements, test_elements, assume_unique=False, invert=False):
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
-        raise TypeError("isin() received an invalid combination of arguments - got (Number, Number)")
+        raise TypeError(
+            "isin() received an invalid combination of arguments - got (Number, Number)"
+        )
     for t in (elements, test_elements):
         if isinstance(t, Tensor) and (t.dtype is D.bool or t.dtype.is_complex):
-            raise RuntimeError(f"Unsupported input type encountered for isin(): {t.dtype._scalar_name}")
+            raise RuntimeError(
+                f"Unsupported input type encountered for isin(): {t.dtype._scalar_name}"
+            )
 
 
-@op("isin(Tensor|Scalar elements, Tensor|Scalar test_elements, *, bool assume_unique=False, bool invert=False) "
-    "-> Tensor", differentiable=False, check=_isin_check)
+@op(
+    "isin(Tensor|Scalar elements, Tensor|Scalar test_elements, *, bool assume_unique=False, bool invert=False) "
+    "-> Tensor",
+    differentiable=False,
+    check=_isin_check,
+)
 def isin(elements, test_elements, assume_unique=False, invert=False):
     t = test_elements.reshape(-1)
     e = elements
@@ -538,8 +592,10 @@ def equal(input, other):
     """torch.equal: same size and elements (NaN never equal); a Python bool."""
     if not isinstance(input, Tensor) or not isinstance(other, Tensor):
         bad = other if isinstance(input, Tensor) else input
-        raise TypeError(f"equal(): argument '{'other' if isinstance(input, Tensor) else 'input'}' must be Tensor, "
-                        f"not {type(bad).__name__}")
+        raise TypeError(
+            f"equal(): argument '{'other' if isinstance(input, Tensor) else 'input'}' must be Tensor, "
+            f"not {type(bad).__name__}"
+        )
     return builtins.bool(_call(_equal_k, input, other).item())
 
 
@@ -564,20 +620,30 @@ def _allclose_check(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if input.dtype is not other.dtype:
         raise RuntimeError(f"{input.dtype._scalar_name} did not match {other.dtype._scalar_name}")
     if rtol < 0:
-        raise RuntimeError(f"rtol must be greater than or equal to zero, but got {_fmt_double(rtol)}")
+        raise RuntimeError(
+            f"rtol must be greater than or equal to zero, but got {_fmt_double(rtol)}"
+        )
     if atol < 0:
-        raise RuntimeError(f"atol must be greater than or equal to zero, but got {_fmt_double(atol)}")
+        raise RuntimeError(
+            f"atol must be greater than or equal to zero, but got {_fmt_double(atol)}"
+        )
 
 
-@_kernel("allclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> Tensor",
-         short="allclose", differentiable=False, check=_allclose_check)
+@_kernel(
+    "allclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> Tensor",
+    short="allclose",
+    differentiable=False,
+    check=_allclose_check,
+)
 def _allclose_k(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return jnp.all(_isclose_value(input, other, rtol, atol, equal_nan))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """torch.allclose: isclose(...).all() as a Python bool (dtypes must match)."""
-    return builtins.bool(_call(_allclose_k, input, other, float(rtol), float(atol), equal_nan).item())
+    return builtins.bool(
+        _call(_allclose_k, input, other, float(rtol), float(atol), equal_nan).item()
+    )
 
 
 # ------------------------------------------------------------------ installation
@@ -597,7 +663,11 @@ def _kth_out(inp, out, args, kwargs):
         raise RuntimeError("output values must be of same type as input")
     k = args[1] if len(args) > 1 else kwargs.get("k")
     dim = args[2] if len(args) > 2 else kwargs.get("dim", -1)
-    if not isinstance(k, int) or not isinstance(dim, int) or not -max(inp.dim(), 1) <= dim < max(inp.dim(), 1):
+    if (
+        not isinstance(k, int)
+        or not isinstance(dim, int)
+        or not -max(inp.dim(), 1) <= dim < max(inp.dim(), 1)
+    ):
         return  # the op itself raises torch's error
     size = inp.shape[dim] if inp.dim() else 1
     if 1 <= k <= size and inp.numel() and _overlaps(inp, _outs(out)[0]):
@@ -649,7 +719,12 @@ wrap_out_check("kthvalue", _kth_out)
 wrap_out_check("mode", _mode_out)
 wrap_out_check("searchsorted", _searchsorted_out)
 
-for _rt, _fields in (("sort", ("values", "indices")), ("topk", ("values", "indices")),
-                     ("kthvalue", ("values", "indices")), ("median", ("values", "indices")),
-                     ("nanmedian", ("values", "indices")), ("mode", ("values", "indices"))):
+for _rt, _fields in (
+    ("sort", ("values", "indices")),
+    ("topk", ("values", "indices")),
+    ("kthvalue", ("values", "indices")),
+    ("median", ("values", "indices")),
+    ("nanmedian", ("values", "indices")),
+    ("mode", ("values", "indices")),
+):
     R.return_type(_rt, _fields)

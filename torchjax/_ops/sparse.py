@@ -40,16 +40,28 @@ _INDEX_TYPES = (D.int64, D.int32)
 
 
 def _type_name(t):
-    return {D.float32: "Float", D.float64: "Double", D.float16: "Half", D.bfloat16: "BFloat16", D.bool: "Bool",
-            D.uint8: "Byte", D.int8: "Char", D.int16: "Short", D.int32: "Int", D.int64: "Long",
-            D.complex64: "ComplexFloat", D.complex128: "ComplexDouble"}.get(t._dtype, str(t._dtype)) + "Tensor"
+    return {
+        D.float32: "Float",
+        D.float64: "Double",
+        D.float16: "Half",
+        D.bfloat16: "BFloat16",
+        D.bool: "Bool",
+        D.uint8: "Byte",
+        D.int8: "Char",
+        D.int16: "Short",
+        D.int32: "Int",
+        D.int64: "Long",
+        D.complex64: "ComplexFloat",
+        D.complex128: "ComplexDouble",
+    }.get(t._dtype, str(t._dtype)) + "Tensor"
 
 
 def _check_indices(t, arg, fname):
     if t._dtype not in _INDEX_TYPES:
         raise RuntimeError(
             f"Expected tensor for argument #1 '{arg}' to have one of the following scalar types: Long, Int; but got "
-            f"torch.{_type_name(t)} instead (while checking arguments for {fname})")
+            f"torch.{_type_name(t)} instead (while checking arguments for {fname})"
+        )
 
 
 def _check_bounds(indices, n, exc=IndexError, msg="index out of range in self"):
@@ -83,7 +95,10 @@ def _rows_backward(weight, idx, g, padding_idx, scale_grad_by_freq, bag=False):
 def _take_rows(weight, idx, padding_idx, scale_grad_by_freq, bag=False):
     return with_grad(
         lambda w, i: jnp.take(w, i, axis=0),
-        lambda a, out, g: (_rows_backward(a[0], a[1], g, padding_idx, scale_grad_by_freq, bag), None),
+        lambda a, out, g: (
+            _rows_backward(a[0], a[1], g, padding_idx, scale_grad_by_freq, bag),
+            None,
+        ),
     )(weight, idx)
 
 
@@ -97,8 +112,14 @@ def _check_embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, 
     _check_bounds(indices, weight.shape[0])
 
 
-@op("embedding(Tensor weight, Tensor indices, int padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) "
-    "-> Tensor", promote="none", out=False, check=_check_embedding, saves=("indices",))
+@op(
+    "embedding(Tensor weight, Tensor indices, int padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) "
+    "-> Tensor",
+    promote="none",
+    out=False,
+    check=_check_embedding,
+    saves=("indices",),
+)
 def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
     return _take_rows(weight, indices, padding_idx, scale_grad_by_freq)
 
@@ -137,8 +158,15 @@ def embedding_renorm_(input, indices, max_norm, norm_type):
     return input
 
 
-def f_embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
-                sparse=False):
+def f_embedding(
+    input,
+    weight,
+    padding_idx=None,
+    max_norm=None,
+    norm_type=2.0,
+    scale_grad_by_freq=False,
+    sparse=False,
+):
     """F.embedding: torch's Python padding_idx handling and max_norm renormalisation, then torch.embedding."""
     if padding_idx is not None:
         if padding_idx > 0:
@@ -160,7 +188,9 @@ def f_embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, s
 # ------------------------------------------------------------------ embedding_bag
 
 
-def _bag_forward(weight, indices, offsets, psw, mode, num_bags, padding_idx, scale_grad_by_freq, stop_at_last):
+def _bag_forward(
+    weight, indices, offsets, psw, mode, num_bags, padding_idx, scale_grad_by_freq, stop_at_last
+):
     n = indices.shape[0]
     dim = weight.shape[1]
     pos = jnp.arange(n)
@@ -170,7 +200,13 @@ def _bag_forward(weight, indices, offsets, psw, mode, num_bags, padding_idx, sca
     counts = jax.ops.segment_sum(keep.astype(np.int64), bag, num_segments=num_bags)
     if stop_at_last:  # entries past the last offset are counted in bag_size but not summed
         keep = keep & (pos < offsets[num_bags])
-    rows = _take_rows(weight, indices, padding_idx if padding_idx is not None else -1, scale_grad_by_freq, bag=True)
+    rows = _take_rows(
+        weight,
+        indices,
+        padding_idx if padding_idx is not None else -1,
+        scale_grad_by_freq,
+        bag=True,
+    )
     if mode == 2:
         x = jnp.where(keep[:, None], rows, -jnp.inf)
         mx = jax.ops.segment_max(jax.lax.stop_gradient(x), bag, num_segments=num_bags)
@@ -178,10 +214,14 @@ def _bag_forward(weight, indices, offsets, psw, mode, num_bags, padding_idx, sca
         first = jax.ops.segment_min(jnp.where(hit, pos[:, None], n), bag, num_segments=num_bags)
         empty = counts == 0
         first = jnp.where(empty[:, None], 0, first)
-        max_idx = jnp.where(empty[:, None], 0, indices[jnp.clip(first, 0, max(n - 1, 0))] if n else first)
+        max_idx = jnp.where(
+            empty[:, None], 0, indices[jnp.clip(first, 0, max(n - 1, 0))] if n else first
+        )
         cols = jnp.arange(dim)[None, :]
-        out = with_grad(lambda w, i: w[i, cols],
-                        lambda a, o, g: (jnp.zeros(a[0].shape, g.dtype).at[a[1], cols].add(g), None))(weight, max_idx)
+        out = with_grad(
+            lambda w, i: w[i, cols],
+            lambda a, o, g: (jnp.zeros(a[0].shape, g.dtype).at[a[1], cols].add(g), None),
+        )(weight, max_idx)
         out = jnp.where(empty[:, None], jnp.zeros_like(out), out)
         return out, max_idx.astype(np.int64), counts, bag
     x = rows
@@ -194,20 +234,42 @@ def _bag_forward(weight, indices, offsets, psw, mode, num_bags, padding_idx, sca
     return out, None, counts, bag
 
 
-@_declared("embedding_bag(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq, int mode, "
-           "bool sparse, Tensor? per_sample_weights, bool include_last_offset, int? padding_idx) "
-           "-> (Tensor, Tensor, Tensor, Tensor)", promote="none", out=False, grad="EmbeddingBagBackward0")
-def _embedding_bag_op(weight, indices, offsets, scale_grad_by_freq, mode, sparse, per_sample_weights,
-                      include_last_offset, padding_idx):
+@_declared(
+    "embedding_bag(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq, int mode, "
+    "bool sparse, Tensor? per_sample_weights, bool include_last_offset, int? padding_idx) "
+    "-> (Tensor, Tensor, Tensor, Tensor)",
+    promote="none",
+    out=False,
+    grad="EmbeddingBagBackward0",
+)
+def _embedding_bag_op(
+    weight,
+    indices,
+    offsets,
+    scale_grad_by_freq,
+    mode,
+    sparse,
+    per_sample_weights,
+    include_last_offset,
+    padding_idx,
+):
     num_bags = offsets.shape[0] - 1 if include_last_offset else offsets.shape[0]
     idt = jnp.promote_types(indices.dtype, offsets.dtype)
     # torch's CPU sum/mean kernel for float32/float16/bfloat16 without padding_idx (the fbgemm path)
     # sums the last bag only up to the last offset (mean still divides by the count to the end of the
     # input) and, for sum, leaves offset2bag empty; the generic kernel runs the last bag to the end
     fast = mode in (0, 1) and weight.dtype != np.float64 and padding_idx is None
-    out, max_idx, counts, bag = _bag_forward(weight, indices.astype(np.int64), offsets.astype(np.int64),
-                                             per_sample_weights, mode, num_bags, padding_idx, scale_grad_by_freq,
-                                             fast and include_last_offset)
+    out, max_idx, counts, bag = _bag_forward(
+        weight,
+        indices.astype(np.int64),
+        offsets.astype(np.int64),
+        per_sample_weights,
+        mode,
+        num_bags,
+        padding_idx,
+        scale_grad_by_freq,
+        fast and include_last_offset,
+    )
     bag, counts = bag.astype(idt), counts.astype(idt)
     if mode == 0:
         # bag_size and max_indices are zeros, one per offset
@@ -218,8 +280,17 @@ def _embedding_bag_op(weight, indices, offsets, scale_grad_by_freq, mode, sparse
     return out, bag, counts, max_idx.astype(idt)
 
 
-def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sparse=False, per_sample_weights=None,
-                  include_last_offset=False, padding_idx=None):
+def embedding_bag(
+    weight,
+    indices,
+    offsets,
+    scale_grad_by_freq=False,
+    mode=0,
+    sparse=False,
+    per_sample_weights=None,
+    include_last_offset=False,
+    padding_idx=None,
+):
     """torch.embedding_bag -> (output, offset2bag, bag_size, max_indices): ATen's CPU embedding_bag."""
     _check_indices(indices, "indices", "embedding_bag")
     _check_indices(offsets, "offsets", "embedding_bag")
@@ -229,7 +300,8 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
     if padding_idx is not None:
         if not -num <= padding_idx < num:
             raise RuntimeError(
-                f"padding_idx must be within the number of embeddings, {-num} through {num - 1}, but got {padding_idx}")
+                f"padding_idx must be within the number of embeddings, {-num} through {num - 1}, but got {padding_idx}"
+            )
         if padding_idx < 0:
             padding_idx += num
     if per_sample_weights is not None:
@@ -237,7 +309,8 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
             raise RuntimeError("embedding_bag: per_sample_weights only supported with mode='sum'")
         if per_sample_weights._dtype is not weight._dtype:
             raise RuntimeError(
-                f"expected scalar type {weight._dtype._scalar_name} but found {per_sample_weights._dtype._scalar_name}")
+                f"expected scalar type {weight._dtype._scalar_name} but found {per_sample_weights._dtype._scalar_name}"
+            )
     if offsets.numel():
         ov = offsets._v()
         if not isinstance(ov, jax.core.Tracer):
@@ -246,19 +319,48 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
             if first != 0:
                 raise RuntimeError(
                     "offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. "
-                    f"However, got {first}\n[ torch.{_type_name(offsets)}{{}} ]")
+                    f"However, got {first}\n[ torch.{_type_name(offsets)}{{}} ]"
+                )
             if last > indices.numel():
                 raise RuntimeError(
-                    f"offsets[-1] can not be greater than input's length {indices.numel()} but got offsets[-1] of {last}")
-    _check_bounds(indices, num, RuntimeError,
-                  "Expected i < index_size to be true, but got false.  (Could this error message be improved?  "
-                  "If so, please report an enhancement request to PyTorch.)")
-    return R.call(_embedding_bag_op, (weight, indices, offsets, scale_grad_by_freq, mode, sparse, per_sample_weights,
-                                      include_last_offset, padding_idx))
+                    f"offsets[-1] can not be greater than input's length {indices.numel()} but got offsets[-1] of {last}"
+                )
+    _check_bounds(
+        indices,
+        num,
+        RuntimeError,
+        "Expected i < index_size to be true, but got false.  (Could this error message be improved?  "
+        "If so, please report an enhancement request to PyTorch.)",
+    )
+    return R.call(
+        _embedding_bag_op,
+        (
+            weight,
+            indices,
+            offsets,
+            scale_grad_by_freq,
+            mode,
+            sparse,
+            per_sample_weights,
+            include_last_offset,
+            padding_idx,
+        ),
+    )
 
 
-def f_embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
-                    sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+def f_embedding_bag(
+    input,
+    weight,
+    offsets=None,
+    max_norm=None,
+    norm_type=2,
+    scale_grad_by_freq=False,
+    mode="mean",
+    sparse=False,
+    per_sample_weights=None,
+    include_last_offset=False,
+    padding_idx=None,
+):
     """F.embedding_bag: torch's Python argument handling (2-D input = fixed-length bags), then torch.embedding_bag."""
     import warnings
 
@@ -278,14 +380,18 @@ def f_embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, sca
             f"then it must have the same shape as the input ({input.shape})"
         )
     if not weight.dim() == 2:
-        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
+        raise ValueError(
+            f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}"
+        )
     if input.dim() == 2:
         if offsets is not None:
             raise ValueError(
                 "if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length "
                 f"sequences. However, found offsets of type {type(offsets)}"
             )
-        offsets = torch.arange(0, input.numel(), input.size(1), dtype=input.dtype, device=input.device)
+        offsets = torch.arange(
+            0, input.numel(), input.size(1), dtype=input.dtype, device=input.device
+        )
         include_last_offset = False
         input = input.reshape(-1)
         if per_sample_weights is not None:
@@ -296,7 +402,9 @@ def f_embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, sca
         if offsets.dim() != 1:
             raise ValueError("offsets has to be a 1D Tensor")
     else:
-        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
+        raise ValueError(
+            f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}"
+        )
     if mode == "sum":
         mode_enum = 0
     elif mode == "mean":
@@ -318,15 +426,29 @@ def f_embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, sca
             "per_sample_weights is only supported for mode='sum' "
             f"(got mode='{mode}'). Please open a feature request on GitHub."
         )
-    ret, _, _, _ = embedding_bag(weight, input, offsets, scale_grad_by_freq, mode_enum, sparse, per_sample_weights,
-                                 include_last_offset, padding_idx)
+    ret, _, _, _ = embedding_bag(
+        weight,
+        input,
+        offsets,
+        scale_grad_by_freq,
+        mode_enum,
+        sparse,
+        per_sample_weights,
+        include_last_offset,
+        padding_idx,
+    )
     return ret
 
 
 # ------------------------------------------------------------------ one_hot
 
 
-@_declared("one_hot(Tensor input, int num_classes) -> Tensor", promote="none", out=False, differentiable=False)
+@_declared(
+    "one_hot(Tensor input, int num_classes) -> Tensor",
+    promote="none",
+    out=False,
+    differentiable=False,
+)
 def _one_hot_op(input, num_classes):
     return (input[..., None] == jnp.arange(num_classes, dtype=input.dtype)).astype(np.int64)
 
@@ -335,7 +457,9 @@ def one_hot(tensor, num_classes=-1):
     """F.one_hot: int64 one-hot encoding with torch's checks (LongTensor input, non-negative classes
     below ``num_classes``; ``-1`` infers ``max + 1``, refused for an empty input)."""
     if not isinstance(tensor, Tensor):
-        raise TypeError(f"one_hot(): argument 'input' (position 1) must be Tensor, not {type(tensor).__name__}")
+        raise TypeError(
+            f"one_hot(): argument 'input' (position 1) must be Tensor, not {type(tensor).__name__}"
+        )
     if tensor._dtype is not D.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if tensor.numel() == 0:
@@ -351,12 +475,18 @@ def one_hot(tensor, num_classes=-1):
             elif mm[1] >= num_classes:
                 raise RuntimeError("Class values must be smaller than num_classes.")
         elif num_classes == -1:
-            raise RuntimeError("one_hot with num_classes=-1 needs concrete values; pass num_classes inside compiled code")
+            raise RuntimeError(
+                "one_hot with num_classes=-1 needs concrete values; pass num_classes inside compiled code"
+            )
     return R.call(_one_hot_op, (tensor, num_classes))
 
 
 register_function("embedding_renorm_", embedding_renorm_)
 register_function("embedding_bag", embedding_bag)
-for _n, _f in (("embedding", f_embedding), ("embedding_bag", f_embedding_bag), ("one_hot", one_hot)):
+for _n, _f in (
+    ("embedding", f_embedding),
+    ("embedding_bag", f_embedding_bag),
+    ("one_hot", one_hot),
+):
     _f.__name__ = _n
     register_function(_n, _f, NF)

@@ -44,12 +44,21 @@ def _sp():
 _wide = U.wide
 
 
-def _special_unary(name, f, *, kernel=None, half=False, differentiable=True, grad=None, saves_result=False):
+def _special_unary(
+    name, f, *, kernel=None, half=False, differentiable=True, grad=None, saves_result=False
+):
     fn = lambda input: f(input)  # noqa: E731
     fn.__name__ = name
-    return op(f"{name}(Tensor input) -> Tensor", namespace=SPECIAL, promote="float",
-              check=reject(kernel or f"{name}_cpu", half=half, promote="float"), differentiable=differentiable,
-              grad=grad, saves_result=saves_result, saves=(() if saves_result else "all"))(fn)
+    return op(
+        f"{name}(Tensor input) -> Tensor",
+        namespace=SPECIAL,
+        promote="float",
+        check=reject(kernel or f"{name}_cpu", half=half, promote="float"),
+        differentiable=differentiable,
+        grad=grad,
+        saves_result=saves_result,
+        saves=(() if saves_result else "all"),
+    )(fn)
 
 
 def _alias(name, target):
@@ -76,14 +85,22 @@ def _round(input, *, decimals=0, out=None):
 _alias("round", _round)
 
 
-@op("gammainc(Tensor input, Tensor other) -> Tensor", namespace=SPECIAL, grad="IgammaBackward0",
-    check=reject("igamma_cpu", bool_=True, int_=True))
+@op(
+    "gammainc(Tensor input, Tensor other) -> Tensor",
+    namespace=SPECIAL,
+    grad="IgammaBackward0",
+    check=reject("igamma_cpu", bool_=True, int_=True),
+)
 def gammainc(input, other):
     return B.igamma_impl(input, other)
 
 
-@op("gammaincc(Tensor input, Tensor other) -> Tensor", namespace=SPECIAL, grad="IgammacBackward0",
-    check=reject("igammac_cpu", bool_=True, int_=True))
+@op(
+    "gammaincc(Tensor input, Tensor other) -> Tensor",
+    namespace=SPECIAL,
+    grad="IgammacBackward0",
+    check=reject("igammac_cpu", bool_=True, int_=True),
+)
 def gammaincc(input, other):
     return B.igamma_impl(input, other, upper=True)
 
@@ -99,24 +116,29 @@ ndtr = _special_unary("ndtr", _ndtr, kernel="erf_vml_cpu", grad="MulBackward1")
 
 
 def _ndtri(x):
-    return with_grad(lambda v: _sp().ndtri(v),
-                     lambda a, out, g: (g * math.sqrt(2 * math.pi) * jnp.exp(out * out / 2),))(x)
+    return with_grad(
+        lambda v: _sp().ndtri(v),
+        lambda a, out, g: (g * math.sqrt(2 * math.pi) * jnp.exp(out * out / 2),),
+    )(x)
 
 
 ndtri = _special_unary("ndtri", _ndtri, half=True, grad="SpecialNdtriBackward0")
 
 
 def _log_ndtr(x):
-    return with_grad(lambda v: _sp().log_ndtr(v),
-                     lambda a, out, g: (g / math.sqrt(2 * math.pi) * jnp.exp(-(out + a[0] * a[0] / 2)),))(x)
+    return with_grad(
+        lambda v: _sp().log_ndtr(v),
+        lambda a, out, g: (g / math.sqrt(2 * math.pi) * jnp.exp(-(out + a[0] * a[0] / 2)),),
+    )(x)
 
 
 log_ndtr = _special_unary("log_ndtr", _log_ndtr, half=True, grad="SpecialLogNdtrBackward0")
 
 
 def _erfcx(x):
-    return with_grad(lambda v: _sp().erfcx(v),
-                     lambda a, out, g: (g * (2 * a[0] * out - 2 / math.sqrt(math.pi)),))(x)
+    return with_grad(
+        lambda v: _sp().erfcx(v), lambda a, out, g: (g * (2 * a[0] * out - 2 / math.sqrt(math.pi)),)
+    )(x)
 
 
 erfcx = _special_unary("erfcx", _erfcx, half=True, grad="SpecialErfcxBackward0")
@@ -173,9 +195,15 @@ i0e = _special_unary("i0e", _i0e, grad="SpecialI0EBackward0")
 i1 = _special_unary("i1", _i1, grad="SpecialI1Backward0")
 i1e = _special_unary("i1e", _i1e, grad="SpecialI1EBackward0")
 
-modified_bessel_i0 = _special_unary("modified_bessel_i0", lambda x: _sp().i0(x), half=True, differentiable=False)
-modified_bessel_i1 = _special_unary("modified_bessel_i1", lambda x: jnp.where(x == 0, jnp.zeros_like(x), _sp().i1(x)),
-                                    half=True, differentiable=False)
+modified_bessel_i0 = _special_unary(
+    "modified_bessel_i0", lambda x: _sp().i0(x), half=True, differentiable=False
+)
+modified_bessel_i1 = _special_unary(
+    "modified_bessel_i1",
+    lambda x: jnp.where(x == 0, jnp.zeros_like(x), _sp().i1(x)),
+    half=True,
+    differentiable=False,
+)
 
 
 # ------------------------------------------------------------------ Bessel functions of the first and second kind
@@ -339,14 +367,24 @@ def _modified_k(x, nu, scaled):
     return jnp.where(jnp.isnan(x), x, r)
 
 
-modified_bessel_k0 = _special_unary("modified_bessel_k0", _wide(lambda x: _modified_k(x, 0, False)), half=True,
-                                    differentiable=False)
-modified_bessel_k1 = _special_unary("modified_bessel_k1", _wide(lambda x: _modified_k(x, 1, False)), half=True,
-                                    differentiable=False)
-scaled_modified_bessel_k0 = _special_unary("scaled_modified_bessel_k0", _wide(lambda x: _modified_k(x, 0, True)),
-                                           half=True, differentiable=False)
-scaled_modified_bessel_k1 = _special_unary("scaled_modified_bessel_k1", _wide(lambda x: _modified_k(x, 1, True)),
-                                           half=True, differentiable=False)
+modified_bessel_k0 = _special_unary(
+    "modified_bessel_k0", _wide(lambda x: _modified_k(x, 0, False)), half=True, differentiable=False
+)
+modified_bessel_k1 = _special_unary(
+    "modified_bessel_k1", _wide(lambda x: _modified_k(x, 1, False)), half=True, differentiable=False
+)
+scaled_modified_bessel_k0 = _special_unary(
+    "scaled_modified_bessel_k0",
+    _wide(lambda x: _modified_k(x, 0, True)),
+    half=True,
+    differentiable=False,
+)
+scaled_modified_bessel_k1 = _special_unary(
+    "scaled_modified_bessel_k1",
+    _wide(lambda x: _modified_k(x, 1, True)),
+    half=True,
+    differentiable=False,
+)
 
 
 # ------------------------------------------------------------------ Airy Ai and spherical j0
@@ -412,22 +450,36 @@ airy_ai = _special_unary("airy_ai", _airy_ai, half=True, differentiable=False)
 
 def _spherical_j0(x):
     x2 = x * x
-    series = 1 + x2 * (-1.0 / 6 + x2 * (1.0 / 120 + x2 * (-1.0 / 5040 + x2 * (1.0 / 362880 + x2 * (
-        -1.0 / 39916800 + x2 * (1.0 / 6227020800))))))
+    series = 1 + x2 * (
+        -1.0 / 6
+        + x2
+        * (
+            1.0 / 120
+            + x2
+            * (-1.0 / 5040 + x2 * (1.0 / 362880 + x2 * (-1.0 / 39916800 + x2 * (1.0 / 6227020800))))
+        )
+    )
     safe = jnp.where(jnp.abs(x) < 0.5, jnp.ones_like(x), x)
     r = jnp.where(jnp.abs(x) < 0.5, series.astype(x.dtype), jnp.sin(safe) / safe)
     return jnp.where(jnp.isinf(x), jnp.zeros_like(x), r)
 
 
-spherical_bessel_j0 = _special_unary("spherical_bessel_j0", _spherical_j0, half=True, differentiable=False)
+spherical_bessel_j0 = _special_unary(
+    "spherical_bessel_j0", _spherical_j0, half=True, differentiable=False
+)
 
 
 # ------------------------------------------------------------------ xlog1py, zeta
 
 
-B.binary_overloads("xlog1py", B.xlog1py_impl,
-                   ("SpecialXlog1PyBackward0", "SpecialXlog1PyBackward2", "SpecialXlog1PyBackward1"), "xlog1py_cpu",
-                   ns=SPECIAL, method=False)
+B.binary_overloads(
+    "xlog1py",
+    B.xlog1py_impl,
+    ("SpecialXlog1PyBackward0", "SpecialXlog1PyBackward2", "SpecialXlog1PyBackward1"),
+    "xlog1py_cpu",
+    ns=SPECIAL,
+    method=False,
+)
 
 
 def _zeta_err():
@@ -436,12 +488,22 @@ def _zeta_err():
 
 def _zeta(x, q, masked=True):
     del masked
-    return with_grad(U.zeta_impl, lambda a, out, g: (None, g * -a[0] * U.zeta_impl(a[0] + 1, a[1])),
-                     nondiff={0: _zeta_err})(x, q)
+    return with_grad(
+        U.zeta_impl,
+        lambda a, out, g: (None, g * -a[0] * U.zeta_impl(a[0] + 1, a[1])),
+        nondiff={0: _zeta_err},
+    )(x, q)
 
 
-B.binary_overloads("zeta", _zeta, ("SpecialZetaBackward0", "SpecialZetaBackward2", "SpecialZetaBackward1"),
-                   "zeta_cpu", ns=SPECIAL, method=False, half=True)
+B.binary_overloads(
+    "zeta",
+    _zeta,
+    ("SpecialZetaBackward0", "SpecialZetaBackward2", "SpecialZetaBackward1"),
+    "zeta_cpu",
+    ns=SPECIAL,
+    method=False,
+    half=True,
+)
 
 
 # ------------------------------------------------------------------ orthogonal polynomials
@@ -493,8 +555,11 @@ def _cheb_u(x, n):
     r = _recur(x, n, x + x, lambda k, p, q: (x + x) * q - p, closed)
     ac = jnp.arccos(jnp.where(closed, x, 0.5))
     s = jnp.sin(ac)
-    cf = jnp.where(s != 0, jnp.sin((nf + 1) * ac) / jnp.where(s != 0, s, 1.0),
-                   (nf + 1) * jnp.cos((nf + 1) * ac) / x)
+    cf = jnp.where(
+        s != 0,
+        jnp.sin((nf + 1) * ac) / jnp.where(s != 0, s, 1.0),
+        (nf + 1) * jnp.cos((nf + 1) * ac) / x,
+    )
     r = jnp.where(closed, cf, r)
     r = jnp.where(jnp.abs(x) == 1, jnp.where((x > 0) | _even(n), nf + 1, -(nf + 1)), r)
     return jnp.where(n < 0, jnp.zeros_like(x), r)
@@ -539,10 +604,16 @@ def _shifted(kind, x, n):
         at1, at0 = jnp.ones_like(x), sign
     elif kind == "u":
         s = jnp.sin(ac)
-        cf = jnp.where(s != 0, jnp.sin((nf + 1) * ac) / jnp.where(s != 0, s, 1.0), (nf + 1) * jnp.cos((nf + 1) * ac) / y)
+        cf = jnp.where(
+            s != 0,
+            jnp.sin((nf + 1) * ac) / jnp.where(s != 0, s, 1.0),
+            (nf + 1) * jnp.cos((nf + 1) * ac) / y,
+        )
         at1, at0 = nf + 1, sign * (nf + 1)
     elif kind == "v":
-        cf = jnp.where(jnp.sin(ac / 2) != 1, jnp.cos((nf + 0.5) * ac) / jnp.cos(ac / 2), sign * (nf + nf + 1))
+        cf = jnp.where(
+            jnp.sin(ac / 2) != 1, jnp.cos((nf + 0.5) * ac) / jnp.cos(ac / 2), sign * (nf + nf + 1)
+        )
         at1, at0 = jnp.ones_like(x), sign * (nf + nf + 1)
     else:
         cf = jnp.where(jnp.cos(ac / 2) != 1, jnp.sin((nf + 0.5) * ac) / jnp.sin(ac / 2), sign)
@@ -581,7 +652,8 @@ def _poly_check(name):
                 f"({type(input).__name__}, {type(n).__name__}), but expected one of:\n"
                 " * (Tensor input, Tensor n, *, Tensor out = None)\n"
                 " * (Number x, Tensor n, *, Tensor out = None)\n"
-                " * (Tensor x, Number n, *, Tensor out = None)\n")
+                " * (Tensor x, Number n, *, Tensor out = None)\n"
+            )
         reject(f"{name}_cpu", half=True, promote="float", scalars=(0, 1))(input, n)
 
     return check
@@ -593,18 +665,31 @@ def _polynomial(name, f):
         return f(x, _poly_n(n))
 
     impl.__name__ = name
-    return op(f"{name}(Tensor|Scalar input, Tensor|Scalar n) -> Tensor", namespace=SPECIAL, promote="float",
-              differentiable=False, check=_poly_check(name))(impl)
+    return op(
+        f"{name}(Tensor|Scalar input, Tensor|Scalar n) -> Tensor",
+        namespace=SPECIAL,
+        promote="float",
+        differentiable=False,
+        check=_poly_check(name),
+    )(impl)
 
 
 chebyshev_polynomial_t = _polynomial("chebyshev_polynomial_t", _cheb_t)
 chebyshev_polynomial_u = _polynomial("chebyshev_polynomial_u", _cheb_u)
 chebyshev_polynomial_v = _polynomial("chebyshev_polynomial_v", _cheb_v)
 chebyshev_polynomial_w = _polynomial("chebyshev_polynomial_w", _cheb_w)
-shifted_chebyshev_polynomial_t = _polynomial("shifted_chebyshev_polynomial_t", lambda x, n: _shifted("t", x, n))
-shifted_chebyshev_polynomial_u = _polynomial("shifted_chebyshev_polynomial_u", lambda x, n: _shifted("u", x, n))
-shifted_chebyshev_polynomial_v = _polynomial("shifted_chebyshev_polynomial_v", lambda x, n: _shifted("v", x, n))
-shifted_chebyshev_polynomial_w = _polynomial("shifted_chebyshev_polynomial_w", lambda x, n: _shifted("w", x, n))
+shifted_chebyshev_polynomial_t = _polynomial(
+    "shifted_chebyshev_polynomial_t", lambda x, n: _shifted("t", x, n)
+)
+shifted_chebyshev_polynomial_u = _polynomial(
+    "shifted_chebyshev_polynomial_u", lambda x, n: _shifted("u", x, n)
+)
+shifted_chebyshev_polynomial_v = _polynomial(
+    "shifted_chebyshev_polynomial_v", lambda x, n: _shifted("v", x, n)
+)
+shifted_chebyshev_polynomial_w = _polynomial(
+    "shifted_chebyshev_polynomial_w", lambda x, n: _shifted("w", x, n)
+)
 hermite_polynomial_h = _polynomial("hermite_polynomial_h", _hermite_h)
 hermite_polynomial_he = _polynomial("hermite_polynomial_he", _hermite_he)
 laguerre_polynomial_l = _polynomial("laguerre_polynomial_l", _laguerre)

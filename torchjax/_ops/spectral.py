@@ -43,8 +43,19 @@ def _stft_warn_real():
     )
 
 
-def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode="reflect",
-         normalized=False, onesided=None, return_complex=None, align_to_window=None):
+def stft(
+    input,
+    n_fft,
+    hop_length=None,
+    win_length=None,
+    window=None,
+    center=True,
+    pad_mode="reflect",
+    normalized=False,
+    onesided=None,
+    return_complex=None,
+    align_to_window=None,
+):
     """torch.stft: the short-time Fourier transform of a 1-d (or batched 2-d) signal, shape
     ``(B?, N, T)`` (``(B?, N, T, 2)`` for ``return_complex=False``)."""
     tj = _tj()
@@ -53,7 +64,9 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     if center:
         sdim = input.dim()
         pad = int(n_fft // 2)
-        x = tj.nn.functional.pad(input.view([1] * (3 - sdim) + list(input.shape)), [pad, pad], pad_mode)
+        x = tj.nn.functional.pad(
+            input.view([1] * (3 - sdim) + list(input.shape)), [pad, pad], pad_mode
+        )
         input = x.view(x.shape[-sdim:])
     hop_length = n_fft // 4 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
@@ -69,6 +82,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         _stft_warn_real()
     if input.dim() not in (1, 2):
         raise RuntimeError(f"stft: expected a 1D or 2D tensor, but got {input.dim()}D tensor")
+
     def fail(msg):
         return RuntimeError(
             f"stft({_legacy_repr(input)}, n_fft={n_fft}, hop_length={hop_length}, win_length={win_length}, "
@@ -85,13 +99,17 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     if not 0 < win_length <= n_fft:
         raise fail(f"expected 0 < win_length <= n_fft, but got win_length={win_length}")
     if window is not None and (window.dim() != 1 or window.shape[0] != win_length):
-        raise fail(f"expected a 1D window tensor of size equal to win_length={win_length}, but got window with "
-                   f"size [{', '.join(str(v) for v in window.shape)}]")
+        raise fail(
+            f"expected a 1D window tensor of size equal to win_length={win_length}, but got window with "
+            f"size [{', '.join(str(v) for v in window.shape)}]"
+        )
     if window is None:
         _warn_rectangular(
             "A window was not provided. A rectangular window will be applied,which is known to cause spectral "
             "leakage. Other windows such as torch.hann_window or torch.hamming_window are recommended to reduce "
-            "spectral leakage.", 835)
+            "spectral leakage.",
+            835,
+        )
     rdt = x.dtype.to_real() if x.is_complex() else x.dtype
     if align_to_window and win_length < n_fft:
         # frames start where the (unpadded) window starts: win_length samples every hop_length,
@@ -130,7 +148,11 @@ def _legacy_repr(t):
 
 
 def _window_repr(w):
-    return "None" if w is None else f"torch.{w.dtype._legacy}{{[{', '.join(str(v) for v in w.shape)}]}}"
+    return (
+        "None"
+        if w is None
+        else f"torch.{w.dtype._legacy}{{[{', '.join(str(v) for v in w.shape)}]}}"
+    )
 
 
 def _warn_rectangular(msg, line):
@@ -143,16 +165,30 @@ def _warn_rectangular(msg, line):
     )
 
 
-def _istft_repr(x, n_fft, hop_length, win_length, window, center, normalized, onesided, length, return_complex):
+def _istft_repr(
+    x, n_fft, hop_length, win_length, window, center, normalized, onesided, length, return_complex
+):
     dims = ", ".join(str(s) for s in x.shape)
-    return (f"istft(CPU{x.dtype._scalar_name}Type[{dims}], n_fft={n_fft}, hop_length={hop_length}, "
-            f"win_length={win_length}, window={_window_repr(window)}, center={int(center)}, "
-            f"normalized={int(normalized)}, onesided={_opt(onesided)}, length={_opt(length)}, "
-            f"return_complex={int(return_complex)}) ")
+    return (
+        f"istft(CPU{x.dtype._scalar_name}Type[{dims}], n_fft={n_fft}, hop_length={hop_length}, "
+        f"win_length={win_length}, window={_window_repr(window)}, center={int(center)}, "
+        f"normalized={int(normalized)}, onesided={_opt(onesided)}, length={_opt(length)}, "
+        f"return_complex={int(return_complex)}) "
+    )
 
 
-def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False,
-          onesided=None, length=None, return_complex=False):
+def istft(
+    input,
+    n_fft,
+    hop_length=None,
+    win_length=None,
+    window=None,
+    center=True,
+    normalized=False,
+    onesided=None,
+    length=None,
+    return_complex=False,
+):
     """torch.istft: the inverse of torch.stft by windowed overlap-add (least squares), trimmed
     by the centre padding or to ``length``."""
     tj = _tj()
@@ -164,24 +200,43 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
         )
 
     def fail(msg):
-        return RuntimeError(_istft_repr(input, n_fft, hop_length, win_length, window, center, normalized, onesided,
-                                        length, return_complex) + msg)
+        return RuntimeError(
+            _istft_repr(
+                input,
+                n_fft,
+                hop_length,
+                win_length,
+                window,
+                center,
+                normalized,
+                onesided,
+                length,
+                return_complex,
+            )
+            + msg
+        )
 
     if input.numel() == 0:
         raise fail(": input tensor cannot be empty.")
     if input.dim() not in (2, 3):
-        raise fail(": expected a tensor with 3 or 4 dimensions of real, or 2 or 3 dimensions of complex, but got "
-                   f"{input.dim() + 1}")
+        raise fail(
+            ": expected a tensor with 3 or 4 dimensions of real, or 2 or 3 dimensions of complex, but got "
+            f"{input.dim() + 1}"
+        )
     n_frames = input.shape[-1]
     fft_size = input.shape[-2]
     expected_len = n_fft + hop_length * (n_frames - 1)
     one = fft_size != n_fft if onesided is None else onesided
     if one and n_fft // 2 + 1 != fft_size:
-        raise fail(": expected the frequency dimension (3rd to the last) of the input tensor to match n_fft / 2 + 1 "
-                   f"when onesided=True, but got {fft_size}")
+        raise fail(
+            ": expected the frequency dimension (3rd to the last) of the input tensor to match n_fft / 2 + 1 "
+            f"when onesided=True, but got {fft_size}"
+        )
     if not one and n_fft != fft_size:
-        raise fail(": expected the frequency dimension (3rd to the last) of the input tensor to match n_fft when "
-                   f"onesided=False, but got {fft_size}")
+        raise fail(
+            ": expected the frequency dimension (3rd to the last) of the input tensor to match n_fft when "
+            f"onesided=False, but got {fft_size}"
+        )
     if not 0 < hop_length <= win_length:
         raise fail(": expected 0 < hop_length <= win_length")
     if not 0 < win_length <= n_fft:
@@ -191,7 +246,9 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     if window is None:
         _warn_rectangular(
             "A window was not provided. A rectangular window will be applied.Please provide the same window used by "
-            "stft to make the inversion lossless.", 1035)
+            "stft to make the inversion lossless.",
+            1035,
+        )
     w = _padded_window(window, win_length, n_fft, input.dtype.to_real())
     x = input.resolve_conj()
     x = x.unsqueeze(0) if input.dim() == 2 else x
@@ -209,9 +266,12 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
         frames = tj.fft.irfft(x, n=n_fft, dim=-1, norm=norm)
     frames = frames * w.view(1, 1, n_fft)
     # overlap-add (ATen's unfold_backward) of the frames and of the squared window
-    idx = (tj.arange(n_frames).unsqueeze(1) * hop_length + tj.arange(n_fft).unsqueeze(0)).reshape(-1)
+    idx = (tj.arange(n_frames).unsqueeze(1) * hop_length + tj.arange(n_fft).unsqueeze(0)).reshape(
+        -1
+    )
     y = tj.zeros(frames.shape[0], expected_len, dtype=frames.dtype).index_add(
-        1, idx, frames.reshape(frames.shape[0], -1))
+        1, idx, frames.reshape(frames.shape[0], -1)
+    )
     w2 = (w * w).expand(n_frames, n_fft).reshape(1, -1)
     env = tj.zeros(1, expected_len, dtype=w2.dtype).index_add(1, idx, w2)
     start = n_fft // 2 if center else 0
@@ -225,8 +285,18 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     env = env[:, start:end]
     if env.numel() and bool((env.abs().min() < 1e-11).item()):
         raise RuntimeError(
-            _istft_repr(input, n_fft, hop_length, win_length, window, center, normalized, onesided, length,
-                        return_complex)
+            _istft_repr(
+                input,
+                n_fft,
+                hop_length,
+                win_length,
+                window,
+                center,
+                normalized,
+                onesided,
+                length,
+                return_complex,
+            )
             + "window overlap add min: 1\n[ CPUBoolType{} ]"
         )
     y = y / env

@@ -75,13 +75,25 @@ def _clamp_tensor_fn(x, lo, hi):
 
 
 def _mk_clamp(name):
-    @_declared(f"{name}(Tensor input, Scalar? min=None, Scalar? max=None) -> Tensor", grad="ClampBackward1",
-               check=lambda input, min=None, max=None: (_clamp_none(min, max), _clamp_check("clamp")(input)))
+    @_declared(
+        f"{name}(Tensor input, Scalar? min=None, Scalar? max=None) -> Tensor",
+        grad="ClampBackward1",
+        check=lambda input, min=None, max=None: (
+            _clamp_none(min, max),
+            _clamp_check("clamp")(input),
+        ),
+    )
     def scalar(input, min=None, max=None):  # noqa: A002
         return _clamp_scalar_fn(input, min, max)
 
-    @_declared(f"{name}(Tensor input, Tensor? min=None, Tensor? max=None) -> Tensor", grad="ClampBackward0",
-               check=lambda input, min=None, max=None: (_clamp_none(min, max), _clamp_check("clamp")(input)))
+    @_declared(
+        f"{name}(Tensor input, Tensor? min=None, Tensor? max=None) -> Tensor",
+        grad="ClampBackward0",
+        check=lambda input, min=None, max=None: (
+            _clamp_none(min, max),
+            _clamp_check("clamp")(input),
+        ),
+    )
     def tensor(input, min=None, max=None):  # noqa: A002
         return _clamp_tensor_fn(input, min, max)
 
@@ -115,16 +127,23 @@ def _mk_clamp_side(name, side):
     def values(x, b):
         return apply(x, b.astype(x.dtype))
 
-    @_declared(f"{name}(Tensor input, Scalar {side}) -> Tensor", grad=f"{base}Backward0",
-               check=lambda input, b: _clamp_check("clamp")(input))
+    @_declared(
+        f"{name}(Tensor input, Scalar {side}) -> Tensor",
+        grad=f"{base}Backward0",
+        check=lambda input, b: _clamp_check("clamp")(input),
+    )
     def scalar(input, b):
         if not is_float(input):
             return values(input, b)
-        return with_grad(values, lambda a, out, g: (jnp.where(cmp_keep(a[0], a[1]), g, jnp.zeros_like(g)), None))(
-            input, b)
+        return with_grad(
+            values, lambda a, out, g: (jnp.where(cmp_keep(a[0], a[1]), g, jnp.zeros_like(g)), None)
+        )(input, b)
 
-    @_declared(f"{name}(Tensor input, Tensor {side}) -> Tensor", grad=f"{base}Backward1",
-               check=lambda input, b: _clamp_check("clamp")(input))
+    @_declared(
+        f"{name}(Tensor input, Tensor {side}) -> Tensor",
+        grad=f"{base}Backward1",
+        check=lambda input, b: _clamp_check("clamp")(input),
+    )
     def tensor(input, b):
         if not is_float(input):
             return values(input, b)
@@ -136,8 +155,18 @@ def _mk_clamp_side(name, side):
 
         return with_grad(values, bwd)(input, b)
 
-    return overload(name, [scalar, tensor], lambda a, k: 1 if isinstance(_arg(a, k, 1, side), Tensor)
-                    and _arg(a, k, 1, side).dim() > 0 or isinstance(_arg(a, k, 1, side), Tensor) else 0, inplace=True)
+    return overload(
+        name,
+        [scalar, tensor],
+        lambda a, k: (
+            1
+            if isinstance(_arg(a, k, 1, side), Tensor)
+            and _arg(a, k, 1, side).dim() > 0
+            or isinstance(_arg(a, k, 1, side), Tensor)
+            else 0
+        ),
+        inplace=True,
+    )
 
 
 clamp_min = _mk_clamp_side("clamp_min", "min")
@@ -155,7 +184,10 @@ def _check_lerp(input, end, weight):
                 f"{t._dtype._scalar_name.lower()}"
             )
     if not (input._dtype.is_floating_point or input._dtype.is_complex):
-        raise kernel_error("lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar", input._dtype)
+        raise kernel_error(
+            "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar",
+            input._dtype,
+        )
 
 
 def lerp_impl(a, b, w):
@@ -164,24 +196,40 @@ def lerp_impl(a, b, w):
     return jnp.where(small, a + w * (b - a), b - (b - a) * (1 - w))
 
 
-@_declared("lerp(Tensor input, Tensor end, Scalar weight) -> Tensor", promote="none", check=_check_lerp,
-           grad="LerpBackward0")
+@_declared(
+    "lerp(Tensor input, Tensor end, Scalar weight) -> Tensor",
+    promote="none",
+    check=_check_lerp,
+    grad="LerpBackward0",
+)
 def _lerp_s(input, end, weight):
     return lerp_impl(input, end, weight)
 
 
-@_declared("lerp(Tensor input, Tensor end, Tensor weight) -> Tensor", promote="none", check=_check_lerp,
-           grad="LerpBackward1")
+@_declared(
+    "lerp(Tensor input, Tensor end, Tensor weight) -> Tensor",
+    promote="none",
+    check=_check_lerp,
+    grad="LerpBackward1",
+)
 def _lerp_t(input, end, weight):
     return lerp_impl(input, end, weight)
 
 
-lerp = overload("lerp", [_lerp_s, _lerp_t], lambda a, k: 1 if isinstance(_arg(a, k, 2, "weight"), Tensor) else 0,
-                inplace=True)
+lerp = overload(
+    "lerp",
+    [_lerp_s, _lerp_t],
+    lambda a, k: 1 if isinstance(_arg(a, k, 2, "weight"), Tensor) else 0,
+    inplace=True,
+)
 _drop_names("lerp_")
 
 
-@op("addcmul(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor", method=True, inplace=True)
+@op(
+    "addcmul(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor",
+    method=True,
+    inplace=True,
+)
 def addcmul(input, tensor1, tensor2, value):
     if input.dtype == np.bool_:
         return input | (value & tensor1 & tensor2)
@@ -189,8 +237,12 @@ def addcmul(input, tensor1, tensor2, value):
 
 
 def _check_addcdiv(input, tensor1, tensor2, value=1):
-    if isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor) and tensor1._dtype._cat <= D._INT and \
-            tensor2._dtype._cat <= D._INT:
+    if (
+        isinstance(tensor1, Tensor)
+        and isinstance(tensor2, Tensor)
+        and tensor1._dtype._cat <= D._INT
+        and tensor2._dtype._cat <= D._INT
+    ):
         raise RuntimeError(
             "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform "
             "a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as "
@@ -200,8 +252,12 @@ def _check_addcdiv(input, tensor1, tensor2, value=1):
         )
 
 
-@op("addcdiv(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor", method=True, inplace=True,
-    check=_check_addcdiv)
+@op(
+    "addcdiv(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor",
+    method=True,
+    inplace=True,
+    check=_check_addcdiv,
+)
 def addcdiv(input, tensor1, tensor2, value):
     return input + value * tensor1 / tensor2
 
@@ -216,19 +272,29 @@ def _where_promote(compute, args):
 def _check_where(condition, input, other):
     if not isinstance(condition, Tensor):
         raise TypeError(
-            f"where(): argument 'condition' (position 1) must be Tensor, not {type(condition).__name__}")
+            f"where(): argument 'condition' (position 1) must be Tensor, not {type(condition).__name__}"
+        )
     if condition._dtype is D.uint8:
         warnings.warn(
             "where received a uint8 condition tensor. This behavior is deprecated and will be removed in a future "
-            "version of PyTorch. Use a boolean condition instead.", UserWarning, stacklevel=4)
+            "version of PyTorch. Use a boolean condition instead.",
+            UserWarning,
+            stacklevel=4,
+        )
     elif condition._dtype is not D.bool:
         raise RuntimeError(
             f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-            f"{condition._dtype._scalar_name}")
+            f"{condition._dtype._scalar_name}"
+        )
 
 
-@_declared("where(Tensor condition, Tensor|Scalar input, Tensor|Scalar other) -> Tensor", promote=("input", "other"),
-           check=_check_where, saves=("condition",), no_edge=("condition",))
+@_declared(
+    "where(Tensor condition, Tensor|Scalar input, Tensor|Scalar other) -> Tensor",
+    promote=("input", "other"),
+    check=_check_where,
+    saves=("condition",),
+    no_edge=("condition",),
+)
 def _where3(condition, input, other):
     return jnp.where(condition.astype(bool), input, other)
 

@@ -27,17 +27,37 @@ from .pointwise import _declared, _drop_names, kernel_error, op, overload, rejec
 # ------------------------------------------------------------------ unary float functions
 
 
-def _unary_float(name, f, *, saves_result=False, saves="all", grad=None, check=None, namespace="", method=True,
-                 inplace=True):
+def _unary_float(
+    name,
+    f,
+    *,
+    saves_result=False,
+    saves="all",
+    grad=None,
+    check=None,
+    namespace="",
+    method=True,
+    inplace=True,
+):
     """Declare ``name(Tensor input)``: ints and bools promote to the default float dtype."""
     fn = lambda input: f(input)  # noqa: E731
     fn.__name__ = name
-    return op(f"{name}(Tensor input) -> Tensor", method=method, inplace=inplace, promote="float",
-              saves_result=saves_result, saves=(() if saves_result else saves), grad=grad, check=check,
-              namespace=namespace)(fn)
+    return op(
+        f"{name}(Tensor input) -> Tensor",
+        method=method,
+        inplace=inplace,
+        promote="float",
+        saves_result=saves_result,
+        saves=(() if saves_result else saves),
+        grad=grad,
+        check=check,
+        namespace=namespace,
+    )(fn)
 
 
 exp = _unary_float("exp", jnp.exp, saves_result=True)
+
+
 def _exp2(x):
     if is_complex(x):
         return jnp.exp2(x)
@@ -108,14 +128,28 @@ def _deg2rad_check(name):
     return check
 
 
-@op("deg2rad(Tensor input) -> Tensor", method=True, inplace=True, promote="float", check=_deg2rad_check("deg2rad"),
-    saves=(), grad="Deg2RadBackward0")
+@op(
+    "deg2rad(Tensor input) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="float",
+    check=_deg2rad_check("deg2rad"),
+    saves=(),
+    grad="Deg2RadBackward0",
+)
 def deg2rad(input):
     return input * np.asarray(np.pi / 180, input.dtype)
 
 
-@op("rad2deg(Tensor input) -> Tensor", method=True, inplace=True, promote="float", check=_deg2rad_check("rad2deg"),
-    saves=(), grad="Rad2DegBackward0")
+@op(
+    "rad2deg(Tensor input) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="float",
+    check=_deg2rad_check("rad2deg"),
+    saves=(),
+    grad="Rad2DegBackward0",
+)
 def rad2deg(input):
     return input * np.asarray(180 / np.pi, input.dtype)
 
@@ -143,7 +177,9 @@ def wide(f):
 
 
 def _float_fn(name, f, kernel=None, half=False, **kw):
-    return _unary_float(name, f, check=reject(kernel or f"{name}_vml_cpu", half=half, promote="float"), **kw)
+    return _unary_float(
+        name, f, check=reject(kernel or f"{name}_vml_cpu", half=half, promote="float"), **kw
+    )
 
 
 erf = _float_fn("erf", lambda x: _sp().erf(x))
@@ -229,11 +265,18 @@ def zeta_impl(x, q):
             b2 = jnp.power(a2, -x)
             s2 = s + b2
             fin = act & (jnp.abs(b2 / s2) < _MACHEP)
-            return (i + 1, jnp.where(act, a2, a), jnp.where(act, b2, b), jnp.where(act, s2, s), done | fin)
+            return (
+                i + 1,
+                jnp.where(act, a2, a),
+                jnp.where(act, b2, b),
+                jnp.where(act, s2, s),
+                done | fin,
+            )
 
         zero = jnp.zeros_like(x)
         _, a, b, s, done = lax.while_loop(
-            cond, body, (jnp.asarray(0.0, dt), q, zero, s0, jnp.zeros(x.shape, bool)))
+            cond, body, (jnp.asarray(0.0, dt), q, zero, s0, jnp.zeros(x.shape, bool))
+        )
         w = a
         tail = s + b * w / (x - 1) - 0.5 * b
         aa = jnp.ones_like(x)
@@ -284,7 +327,9 @@ def polygamma_impl(n, x):
 
 
 def lgamma_impl(x):
-    return with_grad(wide(lambda v: _sp().gammaln(v)), lambda a, out, g: (g * digamma_impl(a[0]),))(x)
+    return with_grad(wide(lambda v: _sp().gammaln(v)), lambda a, out, g: (g * digamma_impl(a[0]),))(
+        x
+    )
 
 
 lgamma = _float_fn("lgamma", lgamma_impl)
@@ -313,8 +358,12 @@ def polygamma(n, input):
 register_method("polygamma", lambda self, n: polygamma(n, self))
 
 
-@_declared("polygamma_(Tensor self, int n) -> Tensor", promote="float", grad="PolygammaBackward0",
-           check=lambda self, n: _check_polygamma(n, self))
+@_declared(
+    "polygamma_(Tensor self, int n) -> Tensor",
+    promote="float",
+    grad="PolygammaBackward0",
+    check=lambda self, n: _check_polygamma(n, self),
+)
 def _polygamma_inplace_fn(self, n):
     return _polygamma_value(n, self)
 
@@ -334,7 +383,13 @@ def _check_mvlgamma(input, p):
     reject("mvlgamma", promote="float")(input)
 
 
-@op("mvlgamma(Tensor input, int p) -> Tensor", method=True, inplace=True, promote="float", check=_check_mvlgamma)
+@op(
+    "mvlgamma(Tensor input, int p) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="float",
+    check=_check_mvlgamma,
+)
 def mvlgamma(input, p):
     return mvlgamma_impl(input, p)
 
@@ -365,8 +420,13 @@ def _logit_impl(x, eps):
     return with_grad(fwd, bwd)(x)
 
 
-@op("logit(Tensor input, float? eps=None) -> Tensor", method=True, inplace=True, promote="float",
-    check=lambda input, eps=None: reject("logit_cpu", promote="float")(input))
+@op(
+    "logit(Tensor input, float? eps=None) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="float",
+    check=lambda input, eps=None: reject("logit_cpu", promote="float")(input),
+)
 def logit(input, eps=None):
     return _logit_impl(input, eps)
 
@@ -396,8 +456,15 @@ def _rounding(name, f, grad=None, fn_name=None):
         return f(input)
 
     impl.__name__ = fname
-    return op(f"{fname}(Tensor input) -> Tensor", method=True, inplace=True, promote="none", saves=(),
-              check=_round_check(name, f"{name} is not supported for complex inputs"), grad=grad)(impl)
+    return op(
+        f"{fname}(Tensor input) -> Tensor",
+        method=True,
+        inplace=True,
+        promote="none",
+        saves=(),
+        check=_round_check(name, f"{name} is not supported for complex inputs"),
+        grad=grad,
+    )(impl)
 
 
 floor = _rounding("floor", jnp.floor)
@@ -406,8 +473,14 @@ trunc = _rounding("trunc", jnp.trunc)
 fix = _rounding("trunc", jnp.trunc, grad="TruncBackward0", fn_name="fix")
 
 
-@_declared("round(Tensor input) -> Tensor", method=False, inplace=False, promote="none", saves=(),
-           check=_round_check("round"))
+@_declared(
+    "round(Tensor input) -> Tensor",
+    method=False,
+    inplace=False,
+    promote="none",
+    saves=(),
+    check=_round_check("round"),
+)
 def _round0(input):
     return jnp.round(input) if is_float(input) else input
 
@@ -427,13 +500,20 @@ def round_decimals_impl(x, decimals):
     return jnp.round(x * ten) / ten
 
 
-@_declared("round(Tensor input, *, int decimals) -> Tensor", promote="none", saves=(), check=_check_round_dec,
-           grad="RoundBackward1")
+@_declared(
+    "round(Tensor input, *, int decimals) -> Tensor",
+    promote="none",
+    saves=(),
+    check=_check_round_dec,
+    grad="RoundBackward1",
+)
 def _round_dec(input, decimals):
     return round_decimals_impl(input, decimals)
 
 
-round = overload("round", [_round0, _round_dec], lambda a, k: 1 if "decimals" in k else 0, inplace=True)  # noqa: A001
+round = overload(
+    "round", [_round0, _round_dec], lambda a, k: 1 if "decimals" in k else 0, inplace=True
+)  # noqa: A001
 
 
 def _check_frac(x):
@@ -441,7 +521,14 @@ def _check_frac(x):
         raise kernel_error("frac_cpu", x._dtype)
 
 
-@op("frac(Tensor input) -> Tensor", method=True, inplace=True, promote="none", saves=(), check=_check_frac)
+@op(
+    "frac(Tensor input) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+    saves=(),
+    check=_check_frac,
+)
 def frac(input):
     return input - jnp.trunc(input)
 
@@ -451,17 +538,25 @@ def frac(input):
 
 @op("isnan(Tensor input) -> Tensor", method=True, promote="none", differentiable=False)
 def isnan(input):
-    return jnp.isnan(input) if (is_float(input) or is_complex(input)) else jnp.zeros(input.shape, bool)
+    return (
+        jnp.isnan(input) if (is_float(input) or is_complex(input)) else jnp.zeros(input.shape, bool)
+    )
 
 
 @op("isinf(Tensor input) -> Tensor", method=True, promote="none", differentiable=False)
 def isinf(input):
-    return jnp.isinf(input) if (is_float(input) or is_complex(input)) else jnp.zeros(input.shape, bool)
+    return (
+        jnp.isinf(input) if (is_float(input) or is_complex(input)) else jnp.zeros(input.shape, bool)
+    )
 
 
 @op("isfinite(Tensor input) -> Tensor", method=True, promote="none", differentiable=False)
 def isfinite(input):
-    return jnp.isfinite(input) if (is_float(input) or is_complex(input)) else jnp.ones(input.shape, bool)
+    return (
+        jnp.isfinite(input)
+        if (is_float(input) or is_complex(input))
+        else jnp.ones(input.shape, bool)
+    )
 
 
 def _no_complex_inf(name):
@@ -472,14 +567,24 @@ def _no_complex_inf(name):
     return check
 
 
-@op("isposinf(Tensor input) -> Tensor", method=True, promote="none", differentiable=False,
-    check=_no_complex_inf("isposinf"))
+@op(
+    "isposinf(Tensor input) -> Tensor",
+    method=True,
+    promote="none",
+    differentiable=False,
+    check=_no_complex_inf("isposinf"),
+)
 def isposinf(input):
     return jnp.isposinf(input) if is_float(input) else jnp.zeros(input.shape, bool)
 
 
-@op("isneginf(Tensor input) -> Tensor", method=True, promote="none", differentiable=False,
-    check=_no_complex_inf("isneginf"))
+@op(
+    "isneginf(Tensor input) -> Tensor",
+    method=True,
+    promote="none",
+    differentiable=False,
+    check=_no_complex_inf("isneginf"),
+)
 def isneginf(input):
     return jnp.isneginf(input) if is_float(input) else jnp.zeros(input.shape, bool)
 
@@ -494,7 +599,13 @@ def _check_signbit(x):
         raise NotImplementedError("signbit is not implemented for complex tensors.")
 
 
-@op("signbit(Tensor input) -> Tensor", method=True, promote="none", differentiable=False, check=_check_signbit)
+@op(
+    "signbit(Tensor input) -> Tensor",
+    method=True,
+    promote="none",
+    differentiable=False,
+    check=_check_signbit,
+)
 def signbit(input):
     if is_float(input):
         return jnp.signbit(input)
@@ -516,8 +627,13 @@ def _fmt_num(v):
     return str(builtins.int(v)) if builtins.float(v).is_integer() else repr(builtins.float(v))
 
 
-@op("isclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> Tensor",
-    method=True, promote="none", differentiable=False, check=_isclose_check)
+@op(
+    "isclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> Tensor",
+    method=True,
+    promote="none",
+    differentiable=False,
+    check=_isclose_check,
+)
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     close = input == other
     if equal_nan and (is_float(input) or is_complex(input)):
@@ -533,7 +649,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         actual = jnp.abs(a - b)
     else:
         ft = default_float_np()
-        allowed = (np.asarray(atol, ft) + jnp.abs(np.asarray(rtol, ft) * b.astype(ft)))
+        allowed = np.asarray(atol, ft) + jnp.abs(np.asarray(rtol, ft) * b.astype(ft))
         actual = jnp.abs(a - b)
     allowed = allowed.astype(jnp.real(jnp.zeros((), ft)).dtype if is_complex(a) else ft)
     actual_f = actual.astype(allowed.dtype)
@@ -558,11 +674,17 @@ def _nan_to_num_impl(x, nan, posinf, neginf):
     nanv = np.asarray(0.0 if nan is None else nan).astype(x.dtype)
     pv = np.asarray(fi.max if posinf is None else posinf).astype(x.dtype)
     nv = np.asarray(fi.min if neginf is None else neginf).astype(x.dtype)
-    return jnp.where(jnp.isnan(x), nanv, jnp.where(jnp.isposinf(x), pv, jnp.where(jnp.isneginf(x), nv, x)))
+    return jnp.where(
+        jnp.isnan(x), nanv, jnp.where(jnp.isposinf(x), pv, jnp.where(jnp.isneginf(x), nv, x))
+    )
 
 
-@op("nan_to_num(Tensor input, float? nan=0.0, float? posinf=None, float? neginf=None) -> Tensor", method=True,
-    inplace=True, promote="none")
+@op(
+    "nan_to_num(Tensor input, float? nan=0.0, float? posinf=None, float? neginf=None) -> Tensor",
+    method=True,
+    inplace=True,
+    promote="none",
+)
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     return _nan_to_num_impl(input, nan, posinf, neginf)
 
@@ -587,7 +709,9 @@ def _conj_physical(input):
     return jnp.conj(input) if is_complex(input) else input
 
 
-@_declared("conj(Tensor input) -> Tensor", promote="none", saves=(), grad="ConjBackward0", out=False)
+@_declared(
+    "conj(Tensor input) -> Tensor", promote="none", saves=(), grad="ConjBackward0", out=False
+)
 def _conj_complex(input):
     return jnp.conj(input)
 
@@ -597,7 +721,9 @@ def conj(input):
 
     torch returns a lazily conjugated view (``is_conj()``); torchjax materialises the values."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"conj(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"conj(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     if not input._dtype.is_complex:
         return input
     return R.call(_conj_complex, (input,))
@@ -612,7 +738,9 @@ def conj_physical(input, *, out=None):
 def _identity_self(name):
     def f(input):
         if not isinstance(input, Tensor):
-            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+            )
         return input
 
     f.__name__ = name
@@ -622,7 +750,9 @@ def _identity_self(name):
 def _false_pred(name):
     def f(input):
         if not isinstance(input, Tensor):
-            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+            )
         return False
 
     f.__name__ = name
@@ -649,17 +779,26 @@ def _check_complex_parts(a, b):
     ok = (D.float16, D.float32, D.float64)
     if da not in ok or db not in ok:
         raise RuntimeError(
-            f"Expected both inputs to be Half, Float or Double tensors but got {da._scalar_name} and {db._scalar_name}")
+            f"Expected both inputs to be Half, Float or Double tensors but got {da._scalar_name} and {db._scalar_name}"
+        )
     if da is not db:
         raise RuntimeError(
-            f"Expected object of scalar type {da._scalar_name} but got scalar type {db._scalar_name} for second argument")
+            f"Expected object of scalar type {da._scalar_name} but got scalar type {db._scalar_name} for second argument"
+        )
 
 
-@op("complex(Tensor real, Tensor imag) -> Tensor", promote="none", check=_check_complex_parts, saves=())
+@op(
+    "complex(Tensor real, Tensor imag) -> Tensor",
+    promote="none",
+    check=_check_complex_parts,
+    saves=(),
+)
 def complex(real, imag):  # noqa: A001
     if real.dtype == np.float16:
         raise kernel_error("complex_cpu", D.float16)
-    real, imag = jnp.broadcast_arrays(real, imag)  # torch broadcasts (TensorIterator); lax.complex does not
+    real, imag = jnp.broadcast_arrays(
+        real, imag
+    )  # torch broadcasts (TensorIterator); lax.complex does not
     return jax.lax.complex(real, imag)
 
 
@@ -679,12 +818,19 @@ def _complex_parts_front(o):
         names = [p.name for p in o.params]
         vals = dict(zip(names, args), **kwargs)
         a, b = (vals.get(n) for n in names)
-        if out is not None and isinstance(a, Tensor) and isinstance(b, Tensor) and isinstance(out, Tensor):
+        if (
+            out is not None
+            and isinstance(a, Tensor)
+            and isinstance(b, Tensor)
+            and isinstance(out, Tensor)
+        ):
             _check_complex_parts(a, b)
             want = {D.float32: D.complex64, D.float64: D.complex128}.get(a._dtype)
             if want is not None and out._dtype is not want:
-                raise RuntimeError(f"Expected object of scalar type {want._scalar_name} but got scalar type "
-                                   f"{out._dtype._scalar_name} for argument 'out'")
+                raise RuntimeError(
+                    f"Expected object of scalar type {want._scalar_name} but got scalar type "
+                    f"{out._dtype._scalar_name} for argument 'out'"
+                )
         return R.call(o, tuple(vals[n] for n in names if n in vals), out)
 
     front.__name__ = o.name

@@ -83,7 +83,9 @@ def _unique_dim_empty(input, a, d, return_inverse, return_counts):
     if a.size != 0:
         return None
     if a.shape[d] != 0:
-        raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        raise RuntimeError(
+            "There are 0 sized dimensions, and they aren't selected, so unique cannot be applied"
+        )
     empty = _new(np.zeros(0, np.int64), D.int64, input)
     return _pack_unique((_new(a, input.dtype, input), empty, empty), return_inverse, return_counts)
 
@@ -101,7 +103,7 @@ def _pack_unique(res, return_inverse, return_counts):
 
 def _no_complex_unique(input):
     if input.dtype.is_complex:
-        raise NotImplementedError(f'"unique" not implemented for \'{input.dtype._scalar_name}\'')
+        raise NotImplementedError(f"\"unique\" not implemented for '{input.dtype._scalar_name}'")
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
@@ -112,12 +114,17 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     dt = input.dtype
     if dim is None:
         u, inv, cnt = _unique_flat(h)
-        res = (_new(u.astype(a.dtype), dt, input), _new(inv.reshape(a.shape), D.int64, input),
-               _new(cnt, D.int64, input))
+        res = (
+            _new(u.astype(a.dtype), dt, input),
+            _new(inv.reshape(a.shape), D.int64, input),
+            _new(cnt, D.int64, input),
+        )
         return _pack_unique(res, return_inverse, return_counts)
     d = wrap_dim(dim, input.dim())
     if a.ndim == 0:
-        raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [-1, 0], but got {dim})"
+        )
     r = _unique_dim_empty(input, a, d, return_inverse, return_counts)
     if r is not None:
         return r
@@ -170,13 +177,21 @@ def _unique_consecutive_method(self, return_inverse=False, return_counts=False, 
 def bincount(input, weights=None, minlength=0):
     """torch.bincount: counts (int64) or summed weights (float32 for float32 weights, else float64)."""
     if isinstance(input, Tensor) and input.dtype._cat != D._INT:
-        raise NotImplementedError(f'"bincount_cpu" not implemented for \'{input.dtype._scalar_name}\'')
-    if weights is not None and (weights.dim() != 1 or weights.shape[0] != (input.shape[0] if input.dim() else -1)):
+        raise NotImplementedError(
+            f"\"bincount_cpu\" not implemented for '{input.dtype._scalar_name}'"
+        )
+    if weights is not None and (
+        weights.dim() != 1 or weights.shape[0] != (input.shape[0] if input.dim() else -1)
+    ):
         raise RuntimeError("weights should be 1-d and have the same length as input")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
     a = _host(input, "bincount")
-    out_dt = D.int64 if weights is None else (weights.dtype if weights.dtype in (D.float32, D.float64) else D.float64)
+    out_dt = (
+        D.int64
+        if weights is None
+        else (weights.dtype if weights.dtype in (D.float32, D.float64) else D.float64)
+    )
     if a.ndim == 1 and a.size == 0:
         return _new(np.zeros(minlength, out_dt._np), out_dt, input)
     if a.ndim != 1 or a.min() < 0:

@@ -43,8 +43,10 @@ def _check_indices(self, indices, output_size):
     idx = np.asarray(indices.detach().numpy()).reshape(-1)
     bad = np.nonzero((idx < 0) | (idx >= math.prod(output_size)))[0]
     if bad.size:
-        raise RuntimeError(f"Found an invalid max index: {idx[bad[0]]} (output volumes are of size "
-                           f"{'x'.join(map(str, output_size))})")
+        raise RuntimeError(
+            f"Found an invalid max index: {idx[bad[0]]} (output volumes are of size "
+            f"{'x'.join(map(str, output_size))})"
+        )
 
 
 def _check_dtype(k, self):
@@ -56,15 +58,23 @@ def _check_dtype(k, self):
 def _check2(self, indices, output_size):
     for n, t in (("input", self), ("indices", indices)):
         if not isinstance(t, Tensor):
-            raise TypeError(f"max_unpool2d(): argument '{n}' must be Tensor, not {type(t).__name__}")
+            raise TypeError(
+                f"max_unpool2d(): argument '{n}' must be Tensor, not {type(t).__name__}"
+            )
     if indices.dtype is not D.int64:
-        raise RuntimeError(f"elements in indices should be type int64 but got: {indices.dtype._scalar_name}")
+        raise RuntimeError(
+            f"elements in indices should be type int64 but got: {indices.dtype._scalar_name}"
+        )
     if len(output_size) != 2:
-        raise RuntimeError(f"There should be exactly two elements {_NAMES[2]} in output_size, but got "
-                           f"{len(output_size)} elements.")
+        raise RuntimeError(
+            f"There should be exactly two elements {_NAMES[2]} in output_size, but got "
+            f"{len(output_size)} elements."
+        )
     if self.dim() not in (3, 4):
-        raise RuntimeError(f"Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with "
-                           f"{self.dim()} dimensions.")
+        raise RuntimeError(
+            f"Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with "
+            f"{self.dim()} dimensions."
+        )
     _check_common(2, self, indices, "max_unpooling2d_forward_out_cpu()")
     _check_dtype(2, self)
     _check_indices(self, indices, output_size)
@@ -73,34 +83,48 @@ def _check2(self, indices, output_size):
 def _check3(self, indices, output_size, stride, padding):
     for n, t in (("input", self), ("indices", indices)):
         if not isinstance(t, Tensor):
-            raise TypeError(f"max_unpool3d(): argument '{n}' must be Tensor, not {type(t).__name__}")
+            raise TypeError(
+                f"max_unpool3d(): argument '{n}' must be Tensor, not {type(t).__name__}"
+            )
     if indices.dtype is not D.int64:
         raise RuntimeError("elements in indices should be type int64")
     if self.dim() not in (4, 5):
-        raise RuntimeError(f"Input to max_unpooling3d should be a 4d or 5d Tensor, but got a tensor with "
-                           f"{self.dim()} dimensions.")
+        raise RuntimeError(
+            f"Input to max_unpooling3d should be a 4d or 5d Tensor, but got a tensor with "
+            f"{self.dim()} dimensions."
+        )
     if len(output_size) != 3:
-        raise RuntimeError(f"There should be exactly three elements {_NAMES[3]} in output_size, but got "
-                           f"{len(output_size)} elements.")
+        raise RuntimeError(
+            f"There should be exactly three elements {_NAMES[3]} in output_size, but got "
+            f"{len(output_size)} elements."
+        )
     for what, v in (("stride", stride), ("padding", padding)):
         if len(v) != 3:
-            raise RuntimeError(f"There should be exactly three elements {_NAMES[3]} in {what}, but got: {len(v)} "
-                               "elements.")
+            raise RuntimeError(
+                f"There should be exactly three elements {_NAMES[3]} in {what}, but got: {len(v)} "
+                "elements."
+            )
     _check_common(3, self, indices, "max_unpooling3d_forward_out_cpu()")
     if any(s <= 0 for s in stride):
-        raise RuntimeError(f"strides should be greater than zero, but got stride: [{', '.join(map(str, stride))}]")
+        raise RuntimeError(
+            f"strides should be greater than zero, but got stride: [{', '.join(map(str, stride))}]"
+        )
     _check_dtype(3, self)
     _check_indices(self, indices, output_size)
 
 
 def _check_common(k, self, indices, fn_name):
     if tuple(self.shape) != tuple(indices.shape):
-        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor ({_sizes(self)}) but "
-                           f"got indices tensor with shape: {_sizes(indices)}")
+        raise RuntimeError(
+            f"Expected shape of indices to be same as that of the input tensor ({_sizes(self)}) but "
+            f"got indices tensor with shape: {_sizes(indices)}"
+        )
     for i in range(1, self.dim()):
         if self.shape[i] <= 0:
-            raise RuntimeError(f"{fn_name}: Expected input to have non-zero size for non-batch dimensions, but got "
-                               f"{_sizes(self)} with dimension {i} being empty.")
+            raise RuntimeError(
+                f"{fn_name}: Expected input to have non-zero size for non-batch dimensions, but got "
+                f"{_sizes(self)} with dimension {i} being empty."
+            )
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(2,))
@@ -137,15 +161,27 @@ def _unpool(self, indices, output_size):
     return y.reshape(out_shape)
 
 
-@op("max_unpool2d(Tensor self, Tensor indices, int[2] output_size) -> Tensor", function=False, promote="none",
-    check=_check2, grad="MaxUnpool2DBackward0", out=False)
+@op(
+    "max_unpool2d(Tensor self, Tensor indices, int[2] output_size) -> Tensor",
+    function=False,
+    promote="none",
+    check=_check2,
+    grad="MaxUnpool2DBackward0",
+    out=False,
+)
 def _max_unpool2d(self, indices, output_size):
     """torch._C._nn.max_unpool2d (ATen's max_unpooling2d_forward_out_cpu)."""
     return _unpool(self, indices, tuple(output_size))
 
 
-@op("max_unpool3d(Tensor self, Tensor indices, int[3] output_size, int[3] stride, int[3] padding) -> Tensor",
-    function=False, promote="none", check=_check3, grad="MaxUnpool3DBackward0", out=False)
+@op(
+    "max_unpool3d(Tensor self, Tensor indices, int[3] output_size, int[3] stride, int[3] padding) -> Tensor",
+    function=False,
+    promote="none",
+    check=_check3,
+    grad="MaxUnpool3DBackward0",
+    out=False,
+)
 def _max_unpool3d(self, indices, output_size, stride, padding):
     """torch._C._nn.max_unpool3d (ATen's max_unpooling3d_forward_out_cpu)."""
     return _unpool(self, indices, tuple(output_size))
@@ -172,24 +208,32 @@ def _unpool_output_size(input, kernel_size, stride, padding, output_size):
     """torch.nn.functional._unpool_output_size (with its ValueErrors)."""
     input_size = input.size()
     k = len(kernel_size)
-    default = [(input_size[-k + d] - 1) * stride[d] + kernel_size[d] - 2 * padding[d] for d in range(k)]
+    default = [
+        (input_size[-k + d] - 1) * stride[d] + kernel_size[d] - 2 * padding[d] for d in range(k)
+    ]
     if output_size is None:
         ret = default
     else:
         if len(output_size) == k + 2:
             output_size = output_size[2:]
         if len(output_size) != k:
-            raise ValueError(f"output_size should be a sequence containing {k} or {k + 2} elements, but it has a "
-                             f"length of '{len(output_size)}'")
+            raise ValueError(
+                f"output_size should be a sequence containing {k} or {k + 2} elements, but it has a "
+                f"length of '{len(output_size)}'"
+            )
         for d in range(k):
             lo, hi = default[d] - stride[d], default[d] + stride[d]
             if not (lo < output_size[d] < hi):
-                raise ValueError(f'invalid output_size "{output_size}" (dim {d} must be between {lo} and {hi})')
+                raise ValueError(
+                    f'invalid output_size "{output_size}" (dim {d} must be between {lo} and {hi})'
+                )
         ret = output_size
     for d in range(k):
         if ret[d] < 0:
-            raise ValueError(f"max_unpooling: output_size must contain non-negative spatial dimensions, but got "
-                             f"output_size[{d}]={ret[d]}")
+            raise ValueError(
+                f"max_unpooling: output_size must contain non-negative spatial dimensions, but got "
+                f"output_size[{d}]={ret[d]}"
+            )
     return ret
 
 
@@ -197,7 +241,12 @@ def _front(k, input, indices, kernel_size, stride, padding, output_size):
     kernel_size = _ntuple(kernel_size, k)
     stride = _ntuple(stride, k) if stride is not None else kernel_size
     padding = _ntuple(padding, k)
-    return kernel_size, stride, padding, _unpool_output_size(input, kernel_size, stride, padding, output_size)
+    return (
+        kernel_size,
+        stride,
+        padding,
+        _unpool_output_size(input, kernel_size, stride, padding, output_size),
+    )
 
 
 def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):

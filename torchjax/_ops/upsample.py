@@ -53,7 +53,11 @@ def _nearest_index(in_size, out_size, scale, exact):
             return dst
         if out_size == 2 * in_size:
             return dst >> 1
-    s = np.float32(1.0 / scale) if scale is not None and scale > 0 else np.float32(in_size) / np.float32(out_size)
+    s = (
+        np.float32(1.0 / scale)
+        if scale is not None and scale > 0
+        else np.float32(in_size) / np.float32(out_size)
+    )
     d = dst.astype(np.float32)
     src = np.floor((d + np.float32(0.5)) * s if exact else d * s)
     return np.minimum(src.astype(np.int64), in_size - 1)
@@ -80,7 +84,9 @@ def _resample_axis(x, axis, out_size, mode, align_corners, scale):
         l1 = np.clip(src - i0.astype(T), T(0), T(1)).astype(T)
         l0 = (T(1) - l1).astype(T)
         i1 = np.minimum(i0 + 1, n - 1)
-        return _bshape(l0, x.ndim, axis) * _take(x, i0, axis) + _bshape(l1, x.ndim, axis) * _take(x, i1, axis)
+        return _bshape(l0, x.ndim, axis) * _take(x, i0, axis) + _bshape(l1, x.ndim, axis) * _take(
+            x, i1, axis
+        )
     # bicubic
     src = _source(s, dst, align_corners, True, T)
     i = np.floor(src).astype(np.int64)
@@ -108,17 +114,25 @@ def _upsample(x, output_size, scales, mode, align_corners):
     if mode != "nearest" and mode != "nearest-exact":
         x = x.astype(_opmath(dt))
     for j in reversed(range(k)):
-        x = _resample_axis(x, lead + j, output_size[j], mode, align_corners, scales[j] if scales else None)
+        x = _resample_axis(
+            x, lead + j, output_size[j], mode, align_corners, scales[j] if scales else None
+        )
     return x.astype(dt)
 
 
 def _check_upsample(name, k, input, output_size, scales):
     if not isinstance(input, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     if len(output_size) != k:
-        raise RuntimeError(f"It is expected output_size equals to {k}, but got size {len(output_size)}")
+        raise RuntimeError(
+            f"It is expected output_size equals to {k}, but got size {len(output_size)}"
+        )
     if input.dim() != k + 2:
-        raise RuntimeError(f"It is expected input_size equals to {k + 2}, but got size {input.dim()}")
+        raise RuntimeError(
+            f"It is expected input_size equals to {k + 2}, but got size {input.dim()}"
+        )
     ins = input.shape[2:]
     if any(n <= 0 for n in ins) or any(o <= 0 for o in output_size):
         raise RuntimeError(
@@ -126,13 +140,17 @@ def _check_upsample(name, k, input, output_size, scales):
             f"({_dims(output_size)})"
         )
     if input.shape[1] == 0 or input.numel() == 0 and input.shape[0] != 0:
-        raise RuntimeError(f"Non-empty {k + 2}D data tensor expected but got a tensor with sizes "
-                           f"[{', '.join(map(str, input.shape))}]")
+        raise RuntimeError(
+            f"Non-empty {k + 2}D data tensor expected but got a tensor with sizes "
+            f"[{', '.join(map(str, input.shape))}]"
+        )
 
 
 def _dims(sizes):
-    names = ("D", "H", "W")[3 - len(sizes):]
-    return ", ".join(f"{n}: {v}" for n, v in zip(names, sizes)) if len(sizes) > 1 else f"W: {sizes[0]}"
+    names = ("D", "H", "W")[3 - len(sizes) :]
+    return (
+        ", ".join(f"{n}: {v}" for n, v in zip(names, sizes)) if len(sizes) > 1 else f"W: {sizes[0]}"
+    )
 
 
 _KERNELS = {}
@@ -142,8 +160,10 @@ def _declare(mode, k, torch_name, grad):
     has_ac = mode in ("linear", "bicubic")
 
     if has_ac:
-        schema = (f"{torch_name}(Tensor input, int[{k}] output_size, bool align_corners, float[]? scales=None) "
-                  "-> Tensor")
+        schema = (
+            f"{torch_name}(Tensor input, int[{k}] output_size, bool align_corners, float[]? scales=None) "
+            "-> Tensor"
+        )
 
         def check(input, output_size, align_corners, scales=None):
             _check_upsample(torch_name, k, input, output_size, scales)
@@ -167,7 +187,9 @@ def _declare(mode, k, torch_name, grad):
 
 for _k, _d in ((1, "1D"), (2, "2D"), (3, "3D")):
     _declare("nearest", _k, f"upsample_nearest{_k}d", f"UpsampleNearest{_d}Backward0")
-    _declare("nearest-exact", _k, f"_upsample_nearest_exact{_k}d", f"UpsampleNearestExact{_d}Backward0")
+    _declare(
+        "nearest-exact", _k, f"_upsample_nearest_exact{_k}d", f"UpsampleNearestExact{_d}Backward0"
+    )
 _declare("linear", 1, "upsample_linear1d", "UpsampleLinear1DBackward0")
 _declare("linear", 2, "upsample_bilinear2d", "UpsampleBilinear2DBackward0")
 _declare("linear", 3, "upsample_trilinear3d", "UpsampleTrilinear3DBackward0")
@@ -177,19 +199,30 @@ _MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "near
 _LINEAR_DIM = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                recompute_scale_factor=None, antialias=False):
+def interpolate(
+    input,
+    size=None,
+    scale_factor=None,
+    mode="nearest",
+    align_corners=None,
+    recompute_scale_factor=None,
+    antialias=False,
+):
     """torch.nn.functional.interpolate: torch's argument handling (size / scale_factor,
     recompute_scale_factor, align_corners), dispatched to the upsample kernels or, for 'area',
     adaptive_avg_pool."""
     from . import pooling
 
     if not isinstance(input, Tensor):
-        raise TypeError(f"interpolate(): argument 'input' must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"interpolate(): argument 'input' must be Tensor, not {type(input).__name__}"
+        )
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
-            raise ValueError("align_corners option can only be set with the interpolating modes: "
-                             "linear | bilinear | bicubic | trilinear")
+            raise ValueError(
+                "align_corners option can only be set with the interpolating modes: "
+                "linear | bilinear | bicubic | trilinear"
+            )
     elif align_corners is None:
         align_corners = False
     dim = input.dim() - 2
@@ -230,8 +263,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         output_size = [math.floor(float(input.shape[i + 2]) * scale_factors[i]) for i in range(dim)]
         scale_factors = None
     if antialias and not (mode in ("bilinear", "bicubic") and input.dim() == 4):
-        raise ValueError("Anti-alias option is restricted to bilinear and bicubic modes and requires a 4-D tensor "
-                         "as input")
+        raise ValueError(
+            "Anti-alias option is restricted to bilinear and bicubic modes and requires a 4-D tensor "
+            "as input"
+        )
     if mode not in _MODES:
         raise NotImplementedError(
             f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) for the modes: "
@@ -245,12 +280,18 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             f"nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got {mode})"
         )
     if mode in _LINEAR_DIM and _LINEAR_DIM[mode] != dim:
-        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {_LINEAR_DIM[mode] + 2}D input")
+        raise NotImplementedError(
+            f"Got {input.dim()}D input, but {mode} mode needs {_LINEAR_DIM[mode] + 2}D input"
+        )
     if output_size is None:
         output_size = [math.floor(float(input.shape[i + 2]) * scale_factors[i]) for i in range(dim)]
     output_size = tuple(output_size)
     if mode == "area":
-        pool = {1: pooling.adaptive_avg_pool1d, 2: pooling.adaptive_avg_pool2d, 3: pooling.adaptive_avg_pool3d}[dim]
+        pool = {
+            1: pooling.adaptive_avg_pool1d,
+            2: pooling.adaptive_avg_pool2d,
+            3: pooling.adaptive_avg_pool3d,
+        }[dim]
         return pool(input, output_size if dim > 1 else output_size[0])
     scales = tuple(scale_factors) if scale_factors is not None else None
     if mode in ("nearest", "nearest-exact"):
@@ -264,22 +305,28 @@ register_function("interpolate", interpolate, NF)
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
     """torch.nn.functional.upsample (deprecated alias of interpolate, with torch's warning)."""
-    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.",
-                  stacklevel=2)
+    warnings.warn(
+        "`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input, size=None, scale_factor=None):
     """torch.nn.functional.upsample_nearest (deprecated: interpolate(mode='nearest'))."""
-    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
-                  stacklevel=2)
+    warnings.warn(
+        "`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):
     """torch.nn.functional.upsample_bilinear (deprecated: interpolate(mode='bilinear', align_corners=True))."""
-    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
-                  stacklevel=2)
+    warnings.warn(
+        "`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
+        stacklevel=2,
+    )
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 

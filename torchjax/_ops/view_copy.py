@@ -58,7 +58,9 @@ def _copy_of_view(view_name, copy_grad, args, out=None, opname=None):
     o = R.OPS[view_name]
     t = args[0]
     if not isinstance(t, Tensor):
-        raise TypeError(f"{opname}(): argument 'input' (position 1) must be Tensor, not {type(t).__name__}")
+        raise TypeError(
+            f"{opname}(): argument 'input' (position 1) must be Tensor, not {type(t).__name__}"
+        )
     statics = tuple(R._static_value(p, a, opname) for p, a in zip(o.params[1:], args[1:]))
     metas = o.meta(t, *statics)  # torch's checks and errors
     multi = isinstance(metas, list)
@@ -66,7 +68,11 @@ def _copy_of_view(view_name, copy_grad, args, out=None, opname=None):
     x = t._v()
     vals = o.kernel(spec, x)
     outs = [wrap(v, t._dtype) for v in vals]
-    if grad_mode.state.enabled and t.requires_grad and (t._dtype.is_floating_point or t._dtype.is_complex):
+    if (
+        grad_mode.state.enabled
+        and t.requires_grad
+        and (t._dtype.is_floating_point or t._dtype.is_complex)
+    ):
         G.record(_RenamedSpec(spec, copy_grad), [t], (x,), outs, set(), False)
     return _finish_copy(opname, outs, out, [t], multi)
 
@@ -82,25 +88,41 @@ def _make_copy(name, view_name, grad, params):
     g = {"_copy_of_view": _copy_of_view}
     exec(compile(src, f"<torchjax {name}>", "exec"), g)  # noqa: S102
     f = g[name]
-    f.__doc__ = f"torch.{name}: like {view_name} but returns a copy (a tensor with its own storage)."
+    f.__doc__ = (
+        f"torch.{name}: like {view_name} but returns a copy (a tensor with its own storage)."
+    )
     register_function(name, f)
     return f
 
 
-expand_copy = _make_copy("expand_copy", "expand", "ExpandBackward0_copy", ["size", "implicit=False"])
+expand_copy = _make_copy(
+    "expand_copy", "expand", "ExpandBackward0_copy", ["size", "implicit=False"]
+)
 permute_copy = _make_copy("permute_copy", "permute", "PermuteBackward0_copy", ["dims"])
 t_copy = _make_copy("t_copy", "t", "TBackward0_copy", [])
-transpose_copy = _make_copy("transpose_copy", "transpose", "TransposeBackward0_copy", ["dim0", "dim1"])
+transpose_copy = _make_copy(
+    "transpose_copy", "transpose", "TransposeBackward0_copy", ["dim0", "dim1"]
+)
 unsqueeze_copy = _make_copy("unsqueeze_copy", "unsqueeze", "UnsqueezeBackward0_copy", ["dim"])
-diagonal_copy = _make_copy("diagonal_copy", "diagonal", "DiagonalBackward0_copy", ["offset=0", "dim1=0", "dim2=1"])
+diagonal_copy = _make_copy(
+    "diagonal_copy", "diagonal", "DiagonalBackward0_copy", ["offset=0", "dim1=0", "dim2=1"]
+)
 unbind_copy = _make_copy("unbind_copy", "unbind", "UnbindBackward0_copy", ["dim=0"])
-unfold_copy = _make_copy("unfold_copy", "unfold", "UnfoldBackward0_copy", ["dimension", "size", "step"])
+unfold_copy = _make_copy(
+    "unfold_copy", "unfold", "UnfoldBackward0_copy", ["dimension", "size", "step"]
+)
 alias_copy = _make_copy("alias_copy", "alias", "AliasBackward0_copy", [])
 select_copy = _make_copy("select_copy", "select", "SelectBackward0_copy", ["dim", "index"])
-slice_copy = _make_copy("slice_copy", "slice", "SliceBackward0_copy", ["dim=0", "start=None", "end=None", "step=1"])
+slice_copy = _make_copy(
+    "slice_copy", "slice", "SliceBackward0_copy", ["dim=0", "start=None", "end=None", "step=1"]
+)
 split_copy = _make_copy("split_copy", "_split", "SplitBackward0_copy", ["split_size", "dim=0"])
-split_with_sizes_copy = _make_copy("split_with_sizes_copy", "split_with_sizes", "SplitWithSizesBackward0_copy",
-                                   ["split_sizes", "dim=0"])
+split_with_sizes_copy = _make_copy(
+    "split_with_sizes_copy",
+    "split_with_sizes",
+    "SplitWithSizesBackward0_copy",
+    ["split_sizes", "dim=0"],
+)
 
 
 def squeeze_copy(input, dim=_NO_DIM, *, out=None):
@@ -122,8 +144,12 @@ def _view_copy_meta(t, size):
     return infer_size(size, t.numel()), None, 0
 
 
-@view_op("_view_copy_shape(Tensor(a) self, int[] size) -> Tensor(a)", function=False, meta=_view_copy_meta,
-         grad="ViewBackward0_copy")
+@view_op(
+    "_view_copy_shape(Tensor(a) self, int[] size) -> Tensor(a)",
+    function=False,
+    meta=_view_copy_meta,
+    grad="ViewBackward0_copy",
+)
 def _view_copy_shape(x, size):
     return x.reshape(infer_size(size, x.size))
 
@@ -134,25 +160,38 @@ _IMPROVE = "  (Could this error message be improved?  If so, please report an en
 def narrow_copy(input, dim, start, length, *, out=None):
     """torch.narrow_copy: narrow, as a new tensor (NarrowCopyBackward0), with its own checks."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"narrow_copy(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    dim, start, length = (_int_arg(v, "narrow_copy", a, i) for v, a, i in
-                          ((dim, "dim", 2), (start, "start", 3), (length, "length", 4)))
+        raise TypeError(
+            f"narrow_copy(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
+    dim, start, length = (
+        _int_arg(v, "narrow_copy", a, i)
+        for v, a, i in ((dim, "dim", 2), (start, "start", 3), (length, "length", 4))
+    )
     if input.dim() == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     if out is not None and out._dtype is not input._dtype:
-        raise RuntimeError("Expected self.dtype() == output.dtype() to be true, but got false." + _IMPROVE)
+        raise RuntimeError(
+            "Expected self.dtype() == output.dtype() to be true, but got false." + _IMPROVE
+        )
     if dim < 0:
         dim = wrap_dim(dim, input.dim())
     elif dim >= input.dim():
-        raise RuntimeError("Expected dim < static_cast<int64_t>(self_sizes.size()) to be true, but got false." + _IMPROVE)
+        raise RuntimeError(
+            "Expected dim < static_cast<int64_t>(self_sizes.size()) to be true, but got false."
+            + _IMPROVE
+        )
     n = input._shape[dim]
     if not -n <= start <= n:
-        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-n}, {n}], but got {start})"
+        )
     if start < 0:
         start += n
     if length < 0 or start > n - length:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return _copy_of_view("_narrow", "NarrowCopyBackward0", (input, dim, start, length), out, "narrow_copy")
+    return _copy_of_view(
+        "_narrow", "NarrowCopyBackward0", (input, dim, start, length), out, "narrow_copy"
+    )
 
 
 def detach_copy(input, *, out=None):
@@ -177,10 +216,14 @@ def as_strided_copy(input, size, stride, storage_offset=None, *, out=None):
         shape, st, off = v._shape, v.stride(), v._offset
         inp = (tuple(input._shape), tuple(input.stride()), input._offset)
         if _covers(input, shape, st, off):
-            spec = _RenamedSpec(_AsStridedSpec(inp, (tuple(shape), st, off), True), "AsStridedBackward0_copy")
+            spec = _RenamedSpec(
+                _AsStridedSpec(inp, (tuple(shape), st, off), True), "AsStridedBackward0_copy"
+            )
             G.record(spec, [input], (input._v(),), [r], set(), False)
         else:
-            spec = _RenamedSpec(_AsStridedSpec(inp, (tuple(shape), st, off), False), "AsStridedBackward0_copy")
+            spec = _RenamedSpec(
+                _AsStridedSpec(inp, (tuple(shape), st, off), False), "AsStridedBackward0_copy"
+            )
             G.record(spec, [input, None], (input._v(), input._storage.flat()), [r], set(), False)
     return _finish_copy("as_strided_copy", [r], out, [input], False)
 
@@ -226,8 +269,15 @@ def _copy_by_spec(name, spec, grad, input, out):
     return _finish_copy(name, [r], out, [input], False)
 
 
-for _f in (squeeze_copy, view_copy, narrow_copy, detach_copy, as_strided_copy, view_as_real_copy,
-           view_as_complex_copy):
+for _f in (
+    squeeze_copy,
+    view_copy,
+    narrow_copy,
+    detach_copy,
+    as_strided_copy,
+    view_as_real_copy,
+    view_as_complex_copy,
+):
     register_function(_f.__name__, _f)
 register_method("narrow_copy", narrow_copy)
 
@@ -307,20 +357,35 @@ def _preserve_layout(out, input):
     return relayout(out, _clone_strides(input, None))
 
 
-@op("_slice_scatter(Tensor input, Tensor src, int dim=0, int? start=None, int? end=None, int step=1) -> Tensor",
-    function=False, promote="none", saves=(), grad="SliceScatterBackward0")
+@op(
+    "_slice_scatter(Tensor input, Tensor src, int dim=0, int? start=None, int? end=None, int step=1) -> Tensor",
+    function=False,
+    promote="none",
+    saves=(),
+    grad="SliceScatterBackward0",
+)
 def _slice_scatter_op(input, src, dim=0, start=None, end=None, step=1):
     return _slice_scatter_value(input, src, dim, start, end, step)
 
 
-@op("_select_scatter(Tensor input, Tensor src, int dim, int index) -> Tensor", function=False, promote="none",
-    saves=(), grad="SelectScatterBackward0")
+@op(
+    "_select_scatter(Tensor input, Tensor src, int dim, int index) -> Tensor",
+    function=False,
+    promote="none",
+    saves=(),
+    grad="SelectScatterBackward0",
+)
 def _select_scatter_op(input, src, dim, index):
     return _select_scatter_value(input, src, dim, index)
 
 
-@op("_diagonal_scatter(Tensor input, Tensor src, int offset=0, int dim1=0, int dim2=1) -> Tensor", function=False,
-    promote="none", saves=(), grad="DiagonalScatterBackward0")
+@op(
+    "_diagonal_scatter(Tensor input, Tensor src, int offset=0, int dim1=0, int dim2=1) -> Tensor",
+    function=False,
+    promote="none",
+    saves=(),
+    grad="DiagonalScatterBackward0",
+)
 def _diagonal_scatter_op(input, src, offset=0, dim1=0, dim2=1):
     return _diagonal_scatter_value(input, src, offset, dim1, dim2)
 
@@ -332,7 +397,9 @@ def _as_strided_scatter_fwd_value(input, src, geom, n, size, stride, storage_off
     if math.prod(size) == 0 or math.prod(ishape) == 0:
         return input
     flat = S.strided_write(jnp.zeros((n,), input.dtype), ishape, istride, ioff, input)
-    flat = S.strided_write(flat, tuple(size), tuple(stride), storage_offset, src.astype(input.dtype))
+    flat = S.strided_write(
+        flat, tuple(size), tuple(stride), storage_offset, src.astype(input.dtype)
+    )
     return S.strided_read(flat, ishape, istride, ioff)
 
 
@@ -366,17 +433,27 @@ def _as_strided_scatter_value(input, src, geom, n, size, stride, storage_offset)
     return f(input, src)
 
 
-@op("_as_strided_scatter(Tensor input, Tensor src, Any geom, int n, int[] size, int[] stride, int storage_offset) "
-    "-> Tensor", function=False, promote="none", saves=(), grad="AsStridedScatterBackward0")
+@op(
+    "_as_strided_scatter(Tensor input, Tensor src, Any geom, int n, int[] size, int[] stride, int storage_offset) "
+    "-> Tensor",
+    function=False,
+    promote="none",
+    saves=(),
+    grad="AsStridedScatterBackward0",
+)
 def _as_strided_scatter_op(input, src, geom, n, size, stride, storage_offset):
     return _as_strided_scatter_value(input, src, geom, n, size, stride, storage_offset)
 
 
 def _scatter_front(name, opname, input, src, args, out):
     if not isinstance(input, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     if not isinstance(src, Tensor):
-        raise TypeError(f"{name}(): argument 'src' (position 2) must be Tensor, not {type(src).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'src' (position 2) must be Tensor, not {type(src).__name__}"
+        )
     r = R.call(R.OPS[opname], (input, src) + tuple(args))
     if out is not None:
         return _finish_copy(name, [r], out, [input, src], False)
@@ -385,7 +462,9 @@ def _scatter_front(name, opname, input, src, args, out):
 
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None):
     """torch.slice_scatter: ``input`` with ``input[dim, start:end:step]`` replaced by ``src``."""
-    return _scatter_front("slice_scatter", "_slice_scatter", input, src, (dim, start, end, step), out)
+    return _scatter_front(
+        "slice_scatter", "_slice_scatter", input, src, (dim, start, end, step), out
+    )
 
 
 def select_scatter(input, src, dim, index, *, out=None):
@@ -395,18 +474,31 @@ def select_scatter(input, src, dim, index, *, out=None):
 
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1, *, out=None):
     """torch.diagonal_scatter: ``input`` with its diagonal replaced by ``src``."""
-    return _scatter_front("diagonal_scatter", "_diagonal_scatter", input, src, (offset, dim1, dim2), out)
+    return _scatter_front(
+        "diagonal_scatter", "_diagonal_scatter", input, src, (offset, dim1, dim2), out
+    )
 
 
 def as_strided_scatter(input, src, size, stride, storage_offset=None, *, out=None):
     """torch.as_strided_scatter: ``input`` (same geometry, new storage) with the elements of
     ``as_strided(size, stride, storage_offset)`` (storage coordinates, as torch) set to ``src``."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"as_strided_scatter(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"as_strided_scatter(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     if not isinstance(src, Tensor):
-        raise TypeError(f"as_strided_scatter(): argument 'src' (position 2) must be Tensor, not {type(src).__name__}")
-    size = _int_list_arg(size if isinstance(size, (list, tuple)) else (size,), "as_strided_scatter", "size", 3)
-    stride = _int_list_arg(stride if isinstance(stride, (list, tuple)) else (stride,), "as_strided_scatter", "stride", 4)
+        raise TypeError(
+            f"as_strided_scatter(): argument 'src' (position 2) must be Tensor, not {type(src).__name__}"
+        )
+    size = _int_list_arg(
+        size if isinstance(size, (list, tuple)) else (size,), "as_strided_scatter", "size", 3
+    )
+    stride = _int_list_arg(
+        stride if isinstance(stride, (list, tuple)) else (stride,),
+        "as_strided_scatter",
+        "stride",
+        4,
+    )
     if storage_offset is not None:
         storage_offset = _int_arg(storage_offset, "as_strided_scatter", "storage_offset", 5)
     shape, st, off = _as_strided_meta(input, size, stride, storage_offset)
@@ -419,7 +511,7 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None, *, out=Non
     if input.requires_grad and not input.is_contiguous():
         raise RuntimeError(
             "!self.requires_grad() || self.is_contiguous() INTERNAL ASSERT FAILED at "
-            "\"/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp\":4754, please report a bug to PyTorch. "
+            '"/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp":4754, please report a bug to PyTorch. '
             "as_strided_scatter is currently only supported for contiguous inputs"
         )
     geom = (tuple(input._shape), tuple(input.stride()), input._offset)
@@ -429,8 +521,11 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None, *, out=Non
         return _finish_copy("as_strided_scatter", [r], out, [input, src], False)
     # the result's layout is the input's, on a storage of the input's size
     v = r._v()
-    r._storage = S.Storage(S.strided_write(jnp.zeros((n,), v.dtype), *geom, v) if math.prod(geom[0]) else
-                           jnp.zeros((n,), v.dtype))
+    r._storage = S.Storage(
+        S.strided_write(jnp.zeros((n,), v.dtype), *geom, v)
+        if math.prod(geom[0])
+        else jnp.zeros((n,), v.dtype)
+    )
     r._stride_ = geom[1]
     r._offset = geom[2]
     r._cache = v

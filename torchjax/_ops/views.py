@@ -42,7 +42,9 @@ def infer_size(shape, numel: int):
                 raise RuntimeError("only one dimension can be inferred")
             infer = i
         elif s < 0:
-            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {_shape_str(shape)}")
+            raise RuntimeError(
+                f"invalid shape dimension {s} at index {i} of shape {_shape_str(shape)}"
+            )
         else:
             prod *= s
     if infer is not None:
@@ -73,7 +75,9 @@ def compute_stride(oldshape, oldstride, newshape):
     newstride = [0] * len(newshape)
     if numel == 0:
         for d in range(len(newshape) - 1, -1, -1):
-            newstride[d] = 1 if d == len(newshape) - 1 else max(newshape[d + 1], 1) * newstride[d + 1]
+            newstride[d] = (
+                1 if d == len(newshape) - 1 else max(newshape[d + 1], 1) * newstride[d + 1]
+            )
         return tuple(newstride)
     view_d = len(newshape) - 1
     chunk_base_stride = oldstride[-1]
@@ -82,7 +86,8 @@ def compute_stride(oldshape, oldstride, newshape):
     for tensor_d in range(len(oldshape) - 1, -1, -1):
         tensor_numel *= oldshape[tensor_d]
         if tensor_d == 0 or (
-            oldshape[tensor_d - 1] != 1 and oldstride[tensor_d - 1] != tensor_numel * chunk_base_stride
+            oldshape[tensor_d - 1] != 1
+            and oldstride[tensor_d - 1] != tensor_numel * chunk_base_stride
         ):
             while view_d >= 0 and (view_numel < tensor_numel or newshape[view_d] == 1):
                 newstride[view_d] = view_numel * chunk_base_stride
@@ -114,8 +119,13 @@ def _view_value(x, size):
     return x.reshape(infer_size(size, x.size))
 
 
-@view_op("view(Tensor(a) self, int[] *size) -> Tensor(a)", method=True, function=False, meta=_view_meta,
-         grad="ViewBackward0")
+@view_op(
+    "view(Tensor(a) self, int[] *size) -> Tensor(a)",
+    method=True,
+    function=False,
+    meta=_view_meta,
+    grad="ViewBackward0",
+)
 def _view_shape(x, size):
     return _view_value(x, size)
 
@@ -153,14 +163,20 @@ def view_dtype(self, dtype: D.dtype):
         else:
             k = b // a
             if self._shape[-1] % k:
-                raise RuntimeError(f"self.size(-1) must be divisible by {k} {what}, but got {self._shape[-1]}")
+                raise RuntimeError(
+                    f"self.size(-1) must be divisible by {k} {what}, but got {self._shape[-1]}"
+                )
             if self._offset % k:
-                raise RuntimeError(f"self.storage_offset() must be divisible by {k} {what}, but got {self._offset}")
+                raise RuntimeError(
+                    f"self.storage_offset() must be divisible by {k} {what}, but got {self._offset}"
+                )
             if self.stride(-1) != 1:
                 raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {self.stride(-1)}")
             for i, st in enumerate(self.stride()[:-1]):
                 if st % k:
-                    raise RuntimeError(f"self.stride({i}) must be divisible by {k} {what}, but got {st}")
+                    raise RuntimeError(
+                        f"self.stride({i}) must be divisible by {k} {what}, but got {st}"
+                    )
     if dtype is self._dtype:
         out = make_view(self, self._shape, self.stride(), self._offset)
     else:
@@ -175,7 +191,13 @@ def _alias_meta(t):
     return _dims(t)
 
 
-@view_op("alias(Tensor(a) self) -> Tensor(a)", method=False, function=False, meta=_alias_meta, grad="AliasBackward0")
+@view_op(
+    "alias(Tensor(a) self) -> Tensor(a)",
+    method=False,
+    function=False,
+    meta=_alias_meta,
+    grad="AliasBackward0",
+)
 def _alias(x):
     return x
 
@@ -265,8 +287,12 @@ def _unflatten_meta(t, dim, sizes):
     return _view_meta(t, shape)
 
 
-@view_op("unflatten(Tensor(a) input, int dim, int[] sizes) -> Tensor(a)", method=True, meta=_unflatten_meta,
-         grad="ViewBackward0")
+@view_op(
+    "unflatten(Tensor(a) input, int dim, int[] sizes) -> Tensor(a)",
+    method=True,
+    meta=_unflatten_meta,
+    grad="ViewBackward0",
+)
 def unflatten(x, dim, sizes):
     d = dim % x.ndim
     n = x.shape[d]
@@ -295,20 +321,32 @@ def _swap(x, dim0, dim1):
     return jnp.swapaxes(x, dim0, dim1)
 
 
-@view_op("transpose(Tensor(a) input, int dim0, int dim1) -> Tensor(a)", method=True, meta=_transpose_meta,
-         grad="TransposeBackward0")
+@view_op(
+    "transpose(Tensor(a) input, int dim0, int dim1) -> Tensor(a)",
+    method=True,
+    meta=_transpose_meta,
+    grad="TransposeBackward0",
+)
 def transpose(x, dim0, dim1):
     return _swap(x, dim0, dim1)
 
 
-@view_op("swapaxes(Tensor(a) input, int axis0, int axis1) -> Tensor(a)", method=True, meta=_transpose_meta,
-         grad="TransposeBackward0")
+@view_op(
+    "swapaxes(Tensor(a) input, int axis0, int axis1) -> Tensor(a)",
+    method=True,
+    meta=_transpose_meta,
+    grad="TransposeBackward0",
+)
 def swapaxes(x, axis0, axis1):
     return _swap(x, axis0, axis1)
 
 
-@view_op("swapdims(Tensor(a) input, int dim0, int dim1) -> Tensor(a)", method=True, meta=_transpose_meta,
-         grad="TransposeBackward0")
+@view_op(
+    "swapdims(Tensor(a) input, int dim0, int dim1) -> Tensor(a)",
+    method=True,
+    meta=_transpose_meta,
+    grad="TransposeBackward0",
+)
 def swapdims(x, dim0, dim1):
     return _swap(x, dim0, dim1)
 
@@ -342,8 +380,12 @@ def _permute_meta(t, dims):
     return tuple(t._shape[d] for d in w), tuple(st[d] for d in w), t._offset
 
 
-@view_op("permute(Tensor(a) input, int[] *dims) -> Tensor(a)", method=True, meta=_permute_meta,
-         grad="PermuteBackward0")
+@view_op(
+    "permute(Tensor(a) input, int[] *dims) -> Tensor(a)",
+    method=True,
+    meta=_permute_meta,
+    grad="PermuteBackward0",
+)
 def permute(x, dims):
     return jnp.transpose(x, tuple(d % max(x.ndim, 1) for d in dims)) if x.ndim else x
 
@@ -373,14 +415,22 @@ def _movedim_meta(t, source, destination):
     return _permute_meta(t, _movedim_perm(t.dim(), source, destination))
 
 
-@view_op("movedim(Tensor(a) input, dim source, dim destination) -> Tensor(a)", method=True, meta=_movedim_meta,
-         grad="PermuteBackward0")
+@view_op(
+    "movedim(Tensor(a) input, dim source, dim destination) -> Tensor(a)",
+    method=True,
+    meta=_movedim_meta,
+    grad="PermuteBackward0",
+)
 def movedim(x, source, destination):
     return jnp.transpose(x, _movedim_perm(x.ndim, source, destination)) if x.ndim else x
 
 
-@view_op("moveaxis(Tensor(a) input, dim source, dim destination) -> Tensor(a)", method=True, meta=_movedim_meta,
-         grad="PermuteBackward0")
+@view_op(
+    "moveaxis(Tensor(a) input, dim source, dim destination) -> Tensor(a)",
+    method=True,
+    meta=_movedim_meta,
+    grad="PermuteBackward0",
+)
 def moveaxis(x, source, destination):
     return jnp.transpose(x, _movedim_perm(x.ndim, source, destination)) if x.ndim else x
 
@@ -389,7 +439,9 @@ def _mT_meta(t):
     return _transpose_meta(t, -2, -1)
 
 
-@view_op("_mT(Tensor(a) self) -> Tensor(a)", function=False, meta=_mT_meta, grad="TransposeBackward0")
+@view_op(
+    "_mT(Tensor(a) self) -> Tensor(a)", function=False, meta=_mT_meta, grad="TransposeBackward0"
+)
 def _mT_value(x):
     return jnp.swapaxes(x, -2, -1)
 
@@ -422,34 +474,47 @@ def _conj(t):
 
 def _mT(self):
     if self.dim() < 2:
-        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {self.dim()}-D tensor.")
+        raise RuntimeError(
+            f"tensor.mT is only supported on matrices or batches of matrices. Got {self.dim()}-D tensor."
+        )
     return _mT_view(self)
 
 
 def _T(self):
     nd = self.dim()
     if nd == 0:
-        _warn_once("T0", "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases. "
-                   "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4321.)")
+        _warn_once(
+            "T0",
+            "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases. "
+            "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4321.)",
+        )
     elif nd != 2:
-        _warn_once("T", "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
-                   "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
-                   "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
-                   "tensor. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)")
+        _warn_once(
+            "T",
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+            "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+            "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+            "tensor. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)",
+        )
     return _T_view(self)
 
 
 def _mH(self):
     if self.dim() < 2:
-        raise RuntimeError(f"tensor.mH is only supported on matrices or batches of matrices. Got {self.dim()}-D tensor.")
+        raise RuntimeError(
+            f"tensor.mH is only supported on matrices or batches of matrices. Got {self.dim()}-D tensor."
+        )
     return _conj(_mT_view(self))
 
 
 def _H(self):
     nd = self.dim()
     if nd == 0:
-        _warn_once("H0", "Tensor.H is deprecated on 0-D tensors. Consider using x.conj(). (Triggered internally at "
-                   "/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4335.)")
+        _warn_once(
+            "H0",
+            "Tensor.H is deprecated on 0-D tensors. Consider using x.conj(). (Triggered internally at "
+            "/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4335.)",
+        )
         return _conj(_T_view(self))
     if nd != 2:
         raise RuntimeError(
@@ -510,19 +575,32 @@ def _squeeze_value(x, dim=None):
 
 
 # torch has three overloads with three grad_fn names: squeeze(), squeeze(int), squeeze(int[])
-@view_op("_squeeze(Tensor(a) input) -> Tensor(a)", function=False, meta=_squeeze_meta, grad="SqueezeBackward0")
+@view_op(
+    "_squeeze(Tensor(a) input) -> Tensor(a)",
+    function=False,
+    meta=_squeeze_meta,
+    grad="SqueezeBackward0",
+)
 def _squeeze_all(x):
     return _squeeze_value(x)
 
 
-@view_op("_squeeze_dim(Tensor(a) input, int dim) -> Tensor(a)", function=False, meta=_squeeze_meta,
-         grad="SqueezeBackward1")
+@view_op(
+    "_squeeze_dim(Tensor(a) input, int dim) -> Tensor(a)",
+    function=False,
+    meta=_squeeze_meta,
+    grad="SqueezeBackward1",
+)
 def _squeeze_dim(x, dim):
     return _squeeze_value(x, dim)
 
 
-@view_op("_squeeze_dims(Tensor(a) input, int[] dim) -> Tensor(a)", function=False, meta=_squeeze_meta,
-         grad="SqueezeBackward2")
+@view_op(
+    "_squeeze_dims(Tensor(a) input, int[] dim) -> Tensor(a)",
+    function=False,
+    meta=_squeeze_meta,
+    grad="SqueezeBackward2",
+)
 def _squeeze_dims_value(x, dim):
     return _squeeze_value(x, dim)
 
@@ -533,7 +611,9 @@ _NO_DIM = object()
 
 def _squeeze_overload(name, input, dim):
     if not isinstance(input, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
     if dim is _NO_DIM:
         return 0, ()
     if isinstance(dim, (list, tuple)):
@@ -569,8 +649,12 @@ def _unsqueeze_meta(t, dim):
     return tuple(shape), tuple(stride), t._offset
 
 
-@view_op("unsqueeze(Tensor(a) input, int dim) -> Tensor(a)", method=True, meta=_unsqueeze_meta,
-         grad="UnsqueezeBackward0")
+@view_op(
+    "unsqueeze(Tensor(a) input, int dim) -> Tensor(a)",
+    method=True,
+    meta=_unsqueeze_meta,
+    grad="UnsqueezeBackward0",
+)
 def unsqueeze(x, dim):
     return jnp.expand_dims(x, dim % (x.ndim + 1))
 
@@ -585,7 +669,9 @@ def _expand_shape(t_shape, size):
         j = i - (len(size) - nd)
         if j < 0:
             if s < 0:
-                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing dimension {i}")
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing dimension {i}"
+                )
             out.append(s)
         else:
             cur = t_shape[j]
@@ -626,8 +712,13 @@ def _expand_meta(t, size):
     return r, tuple(stride), t._offset
 
 
-@view_op("expand(Tensor(a) self, int[] *size, *, bool implicit=False) -> Tensor(a)", method=True, function=False,
-         meta=lambda t, size, implicit=False: _expand_meta(t, size), grad="ExpandBackward0")
+@view_op(
+    "expand(Tensor(a) self, int[] *size, *, bool implicit=False) -> Tensor(a)",
+    method=True,
+    function=False,
+    meta=lambda t, size, implicit=False: _expand_meta(t, size),
+    grad="ExpandBackward0",
+)
 def expand(x, size, implicit=False):
     return jnp.broadcast_to(x, _expand_shape(x.shape, size))
 

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from .. import _device as Dev
 
-__all__ = ["is_available", "device_count", "current_device", "set_device", "synchronize",
-           "get_device_name", "manual_seed", "manual_seed_all", "empty_cache", "is_initialized"]
+__all__ = [
+    "is_available",
+    "device_count",
+    "current_device",
+    "set_device",
+    "synchronize",
+    "get_device_name",
+    "manual_seed",
+    "manual_seed_all",
+    "empty_cache",
+    "is_initialized",
+]
 
 _current = [0]
 

@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from .._ops._registry import namespace as _namespace
 
-globals().update({k: v for k, v in vars(_namespace("nn.functional")).items() if not k.startswith("__")})
+globals().update(
+    {k: v for k, v in vars(_namespace("nn.functional")).items() if not k.startswith("__")}
+)
