@@ -3,9 +3,9 @@ NaN and tie handling, shapes/dtypes with the generator's samples, and torch's er
 
 import pytest
 import torch
+from _compare import both, to_tj
 
 import torchjax
-from tests._compare import both, to_tj
 
 
 def _r(*shape, dtype=torch.float64):

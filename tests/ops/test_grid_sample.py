@@ -5,9 +5,9 @@ import warnings
 
 import pytest
 import torch
+from _compare import both, to_tj
 
 import torchjax
-from tests._compare import both, to_tj
 
 
 def _r(*shape, dtype=torch.float64, grad=False, lo=None, hi=None):

@@ -4,9 +4,9 @@ import warnings
 
 import pytest
 import torch
+from _compare import both, to_tj
 
 import torchjax
-from tests._compare import both, to_tj
 
 E, H, L, S, N = 8, 2, 3, 4, 2
 

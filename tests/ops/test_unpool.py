@@ -2,8 +2,7 @@
 
 import pytest
 import torch
-
-from tests._compare import both
+from _compare import both
 
 
 def _r(*shape, dtype=torch.float64):

@@ -2,9 +2,9 @@
 
 import pytest
 import torch
+from _compare import assert_same, both, to_tj
 
 import torchjax
-from tests._compare import assert_same, both, to_tj
 
 
 def _r(*shape, dtype=torch.float64, grad=False):
