@@ -346,3 +346,13 @@ def test_rrelu_training_uses_torchs_generator():
         return F(t).rrelu(v * 1, training=True, inplace=True)
 
     grads(g, [-1.0, 2.0, -3.0, 0.0, 5.0, -0.5])
+
+
+@pytest.mark.parametrize("wshape", [(3, 1), (2,), (1, 1)])
+def test_prelu_weight_checks(wshape):
+    both(
+        lambda L, x, w: L.nn.functional.prelu(x, w),
+        torch.randn(2, 3),
+        torch.randn(wshape),
+        check_message=True,
+    )

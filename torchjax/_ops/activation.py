@@ -648,6 +648,10 @@ def glu(input, dim=-1):
 
 def _check_prelu(input, weight):
     reject("prelu_cpu", bool_=True, int_=True)(input)
+    if weight.dim() > 1:
+        raise RuntimeError(
+            f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.dim()}"
+        )
     n = weight.numel()
     if n != 1:
         if input.dim() == 0:
