@@ -1,11 +1,11 @@
-"""Joining, tiling, rearranging and padding ops: cat/stack and friends, flip/roll/rot90,
-repeat/tile/repeat_interleave, tril/triu, diag/diag_embed/diagflat/block_diag, meshgrid,
-cartesian_prod/combinations, broadcast_tensors/broadcast_shapes, atleast_Nd, take/take_along_dim,
-resize_/resize_as_, constant_pad_nd and ``nn.functional.pad``, _chunk_cat, unravel_index.
+"""Joining, tiling and rearranging ops: cat/stack and friends, flip/roll/rot90,
+repeat/tile/repeat_interleave, meshgrid, cartesian_prod/combinations,
+broadcast_tensors/broadcast_shapes, atleast_Nd, take/take_along_dim, resize_/resize_as_, _chunk_cat,
+unravel_index. Triangular and diagonal ops live in ``diag.py``, padding in ``padding.py``.
 
 Where torch implements an op as a composition (hstack = atleast_1d + cat, repeat_interleave with
-an int = unsqueeze + expand + clone + flatten, circular padding = slice copies ...) it is written
-the same way here, so results and grad_fn chains match torch's.
+an int = unsqueeze + expand + clone + flatten ...) it is written the same way here, so results and
+grad_fn chains match torch's.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import warnings
 
 import jax.numpy as jnp
 import numpy as np
-from jax import lax
 
 from .. import _dtype as D
 from .._size import Size
@@ -504,188 +503,6 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     return y.flatten(d, d + 1)
 
 
-# ------------------------------------------------------------------ tril / triu and their indices
-
-
-def _tri_check(name):
-    def check(input, diagonal=0):
-        if input.dim() < 2:
-            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-
-    return check
-
-
-def _tri_mask(shape, diagonal, lower):
-    r = lax.broadcasted_iota(np.int64, shape[-2:], 0)
-    c = lax.broadcasted_iota(np.int64, shape[-2:], 1)
-    return (c - r <= diagonal) if lower else (c - r >= diagonal)
-
-
-@op(
-    "tril(Tensor input, int diagonal=0) -> Tensor",
-    method=True,
-    inplace=True,
-    promote="none",
-    saves=(),
-    check=_tri_check("tril"),
-)
-def tril(input, diagonal=0):
-    return jnp.where(_tri_mask(input.shape, diagonal, True), input, jnp.zeros((), input.dtype))
-
-
-@op(
-    "triu(Tensor input, int diagonal=0) -> Tensor",
-    method=True,
-    inplace=True,
-    promote="none",
-    saves=(),
-    check=_tri_check("triu"),
-)
-def triu(input, diagonal=0):
-    return jnp.where(_tri_mask(input.shape, diagonal, False), input, jnp.zeros((), input.dtype))
-
-
-def _tri_indices(name, lower, row, col, offset, dtype, device, requires_grad):
-    from .._creation import from_host
-
-    row, col, offset = (
-        _int(v, name, a) for v, a in ((row, "row"), (col, "col"), (offset, "offset"))
-    )
-    if row < 0:
-        raise RuntimeError(f"row must be non-negative, got{row}")
-    if col < 0:
-        raise RuntimeError(f"col must be non-negative, got{col}")
-    dtype = D.int64 if dtype is None else dtype
-    if dtype not in (D.int64, D.int32, D.int16, D.int8, D.uint8):
-        raise NotImplementedError(f"\"{name}\" not implemented for '{dtype._scalar_name}'")
-    r, c = np.tril_indices(row, offset, col) if lower else np.triu_indices(row, offset, col)
-    out = from_host(np.stack([r, c]).astype(dtype._np).reshape(2, -1), device=device)
-    if requires_grad:
-        raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
-    return out
-
-
-def tril_indices(
-    row,
-    col,
-    offset=0,
-    *,
-    dtype=None,
-    device=None,
-    layout=None,
-    requires_grad=False,
-    pin_memory=False,
-):
-    """torch.tril_indices: (2, N) coordinates of the lower triangle of a row x col matrix."""
-    return _tri_indices("tril_indices", True, row, col, offset, dtype, device, requires_grad)
-
-
-def triu_indices(
-    row,
-    col,
-    offset=0,
-    *,
-    dtype=None,
-    device=None,
-    layout=None,
-    requires_grad=False,
-    pin_memory=False,
-):
-    """torch.triu_indices: (2, N) coordinates of the upper triangle of a row x col matrix."""
-    return _tri_indices("triu_indices", False, row, col, offset, dtype, device, requires_grad)
-
-
-# ------------------------------------------------------------------ diag family
-
-
-def _diag_embed_check(input, offset=0, dim1=-2, dim2=-1):
-    nd = input.dim() + 1
-    a, b = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
-    if a == b:
-        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-
-
-@op(
-    "diag_embed(Tensor input, int offset=0, int dim1=-2, int dim2=-1) -> Tensor",
-    method=True,
-    promote="none",
-    saves=(),
-    check=_diag_embed_check,
-)
-def diag_embed(input, offset=0, dim1=-2, dim2=-1):
-    nd = input.ndim + 1
-    a, b = dim1 % nd, dim2 % nd
-    m = input.shape[-1]
-    n = m + builtins.abs(offset)
-    rows = np.arange(m) + builtins.max(-offset, 0)
-    cols = np.arange(m) + builtins.max(offset, 0)
-    out = jnp.zeros(input.shape[:-1] + (n, n), input.dtype).at[..., rows, cols].set(input)
-    # out's last two dims are (dim1, dim2) in that order; move them into place
-    rest = [d for d in range(nd) if d not in (a, b)]
-    order = [None] * nd
-    for i, d in enumerate(rest):
-        order[d] = i
-    order[a] = nd - 2
-    order[b] = nd - 1
-    return jnp.transpose(out, order)
-
-
-def diag(input, diagonal=0, *, out=None):
-    """torch.diag: a 1-d input becomes a diagonal matrix; a 2-d input gives its diagonal (a copy)."""
-    nd = input.dim()
-    if nd == 1:
-        return diag_embed(input, diagonal, 0, 1, out=out)
-    if nd == 2:
-        from .view_copy import diagonal_copy
-
-        return diagonal_copy(input, diagonal, out=out)
-    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")
-
-
-def diagflat(input, offset=0):
-    """torch.diagflat: the flattened input on the ``offset`` diagonal of a square matrix."""
-    return diag_embed(input.contiguous().view(-1), offset)
-
-
-def _block_diag_check(*tensors):
-    for i, t in enumerate(tensors):
-        if t.dim() > 2:
-            raise RuntimeError(
-                f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has {t.dim()} dimensions"
-            )
-
-
-@op("_block_diag(Tensor[] tensors) -> Tensor", function=False, saves=(), grad="BlockDiagBackward0")
-def _block_diag_value(tensors):
-    mats = []
-    for a in tensors:
-        if a.ndim == 0:
-            a = a.reshape(1, 1)
-        elif a.ndim == 1:
-            a = a.reshape(1, -1)
-        mats.append(a)
-    rows = builtins.sum(m.shape[0] for m in mats)
-    cols = builtins.sum(m.shape[1] for m in mats)
-    out = jnp.zeros((rows, cols), mats[0].dtype)
-    r = c = 0
-    for m in mats:
-        out = lax.dynamic_update_slice(out, m.astype(out.dtype), (r, c)) if m.size else out
-        r += m.shape[0]
-        c += m.shape[1]
-    return out
-
-
-def block_diag(*tensors):
-    """torch.block_diag: the inputs (0-, 1- or 2-d) as blocks on the diagonal."""
-    tensors = _varargs_tensors(tensors, "block_diag")
-    if not tensors:
-        from .creation import empty
-
-        return empty(1, 0)
-    _block_diag_check(*tensors)
-    return R.call(R.OPS["_block_diag"], (tensors,))
-
-
 # ------------------------------------------------------------------ meshgrid and products
 
 
@@ -954,237 +771,6 @@ def resize_as_(self, the_template, *, memory_format=None):
     return resize_(self, the_template._shape, memory_format=memory_format)
 
 
-# ------------------------------------------------------------------ padding
-
-
-def _check_pad(pad, nd):
-    if len(pad) % 2:
-        raise RuntimeError(f"Length of pad must be even but instead it equals {len(pad)}")
-    if len(pad) // 2 > nd:
-        raise RuntimeError(
-            f"Length of pad should be no more than twice the number of dimensions of the input. Pad length is "
-            f"{len(pad)}while the input has {nd}dimensions."
-        )
-
-
-def _narrow_check(n, start, length):
-    """torch.narrow's checks (constant_pad_nd crops negative padding with narrow first)."""
-    if length < 0:
-        raise RuntimeError("narrow(): length must be non-negative.")
-    if not -n <= start <= n:
-        raise IndexError(
-            f"start out of range (expected to be in range of [{-n}, {n}], but got {start})"
-        )
-    if start < 0:
-        start += n
-    if start > n - length:
-        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return length
-
-
-def _constant_pad_check(input, pad, value=0):
-    pad = _ints(pad, "constant_pad_nd", "pad")
-    nd = input.dim()
-    _check_pad(pad, nd)
-    for i in range(len(pad) // 2):
-        d = nd - 1 - i
-        lo, hi = pad[2 * i], pad[2 * i + 1]
-        n = input._shape[d]
-        if lo < 0:
-            n = _narrow_check(n, -lo, n + lo)
-        if hi < 0:
-            n = _narrow_check(n, 0, n + hi)
-    for i in range(len(pad) // 2):
-        d = nd - 1 - i
-        lo, hi = pad[2 * i], pad[2 * i + 1]
-        if input._shape[d] + lo + hi < 0:
-            raise RuntimeError(
-                f"The input size {input._shape[d]}, plus negative padding {lo} and {hi} resulted in a negative output "
-                f"size, which is invalid. Check dimension {d} of your input."
-            )
-
-
-@op(
-    "constant_pad_nd(Tensor input, int[] pad, Scalar value=0) -> Tensor",
-    promote="none",
-    saves=(),
-    check=_constant_pad_check,
-)
-def constant_pad_nd(input, pad, value=0):
-    nd = input.ndim
-    cfg = [(0, 0, 0)] * nd
-    for i in range(len(pad) // 2):
-        cfg[nd - 1 - i] = (pad[2 * i], pad[2 * i + 1], 0)
-    v = (
-        value.astype(input.dtype)
-        if not (
-            jnp.issubdtype(value.dtype, jnp.complexfloating)
-            and not jnp.issubdtype(input.dtype, jnp.complexfloating)
-        )
-        else jnp.real(value).astype(input.dtype)
-    )
-    return lax.pad(input, v, cfg)
-
-
-def _pad_index(n, lo, hi, mode):
-    """Source positions along one dim for reflect/replicate padding (negative pads crop)."""
-    k = np.arange(-lo, n + hi)
-    if mode == "reflect":
-        k = np.where(k < 0, -k, k)
-        k = np.where(k >= n, 2 * (n - 1) - k, k)
-    else:
-        k = np.clip(k, 0, n - 1)
-    return k
-
-
-def _nonconst_pad(input, pad, mode):
-    nd = input.ndim
-    x = input
-    for i in range(len(pad) // 2):
-        d = nd - 1 - i
-        idx = _pad_index(x.shape[d], pad[2 * i], pad[2 * i + 1], mode)
-        x = jnp.take(x, jnp.asarray(idx, np.int32), axis=d)
-    return x
-
-
-def _pad_op(mode, k):
-    name = f"{'reflection' if mode == 'reflect' else 'replication'}_pad{k}d"
-
-    @op(
-        f"{name}(Tensor input, int[] padding) -> Tensor",
-        function=False,
-        promote="none",
-        saves=(),
-        grad=f"{'Reflection' if mode == 'reflect' else 'Replication'}Pad{k}DBackward0",
-    )
-    def f(input, padding):
-        return _nonconst_pad(input, padding, mode)
-
-    return R.OPS[name]
-
-
-_PAD_OPS = {(m, k): _pad_op(m, k) for m in ("reflect", "replicate") for k in (1, 2, 3)}
-
-
-def _check_nonconst(input, pad, mode, k):
-    """reflection_pad{k}d / replication_pad{k}d checks, in ATen's order and words."""
-    shape = input._shape
-    nd = len(shape)
-    batch = nd == k + 2
-    if any(n == 0 for n in shape[1 if batch else 0 :]):
-        raise RuntimeError(
-            f"Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size and other non-zero "
-            f"dimensions for input, but got: {_shape_str(shape)}"
-        )
-    if mode == "reflect":
-        for i in range(k):
-            d = nd - 1 - i
-            lo, hi = pad[2 * i], pad[2 * i + 1]
-            if lo >= shape[d] or hi >= shape[d]:
-                raise RuntimeError(
-                    f"Argument #{4 + 2 * i}: Padding size should be less than the corresponding input dimension, but "
-                    f"got: padding ({lo}, {hi}) at dimension {d} of input {_shape_str(shape)}"
-                )
-    outs = [shape[nd - 1 - i] + pad[2 * i] + pad[2 * i + 1] for i in range(k)]  # W, H, D
-    names = ("W", "H", "D")
-    if k == 1 and outs[0] < 1:
-        raise RuntimeError(f"input (W: {shape[-1]}) is too small. Calculated output W: {outs[0]}")
-    if all(o < 1 for o in outs) and k > 1:
-        ins = ", ".join(f"{names[i]}: {shape[nd - 1 - i]}" for i in reversed(range(k)))
-        got = " ".join(f"{names[i]}: {outs[i]}" for i in reversed(range(k)))
-        raise RuntimeError(f"input ({ins}) is too small. Calculated output {got}")
-    full = list(shape[: nd - k]) + [outs[i] for i in reversed(range(k))]
-    for n in full:
-        if n < 0:
-            raise RuntimeError(
-                f"Trying to create tensor with negative dimension {n}: {_shape_str(full)}"
-            )
-
-
-def _pad_circular(input, pad):
-    """ATen's _pad_circular: checks, then the padded tensor (torch builds it with slice copies,
-    hence its grad_fn CopySlices; here it is one gather with the same values and gradient)."""
-    in_shape = input._shape
-    nd = input.dim()
-    k = len(pad) // 2
-    nonpad = nd - k
-    if nonpad not in (1, 2):
-        raise RuntimeError(
-            "Invalid padding size, expected 1 or 2 non-padded dimensions, which would be equivalent to padding of "
-            f"length {(nd - 1) * 2} or {(nd - 2) * 2} respectively but got {len(pad)}"
-        )
-    for i in range(k):
-        pl, pr = pad[2 * (k - i - 1)], pad[2 * (k - i - 1) + 1]
-        size = in_shape[nonpad + i]
-        if not (pl <= size and pr <= size):
-            raise RuntimeError("Padding value causes wrapping around more than once.")
-        if size + pl + pr < 0:
-            raise RuntimeError("Negative padding value is resulting in an empty dimension")
-    return R.call(R.OPS["_pad_circular"], (input, pad))
-
-
-@op(
-    "_pad_circular(Tensor input, int[] padding) -> Tensor",
-    function=False,
-    promote="none",
-    saves=(),
-    grad="CopySlices",
-)
-def _pad_circular_value(input, padding):
-    x = input
-    nd = x.ndim
-    for i in range(len(padding) // 2):
-        d = nd - 1 - i
-        n = x.shape[d]
-        lo, hi = padding[2 * i], padding[2 * i + 1]
-        kept = np.arange(builtins.max(-lo, 0), n - builtins.max(-hi, 0))
-        m = builtins.max(kept.size, 1)
-        idx = (
-            kept[np.arange(-builtins.max(lo, 0), kept.size + builtins.max(hi, 0)) % m]
-            if kept.size
-            else kept
-        )
-        x = jnp.take(x, jnp.asarray(idx, np.int32), axis=d)
-    return x
-
-
-_MODES = {"constant", "reflect", "replicate", "circular"}
-
-
-def pad(input, pad, mode="constant", value=None):
-    """torch.nn.functional.pad: constant, reflect, replicate or circular padding of the last dims."""
-    if not isinstance(input, Tensor):
-        raise TypeError(
-            f"pad(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
-        )
-    pad = _ints(pad, "pad", "pad")
-    if mode not in _MODES:
-        raise NotImplementedError(f"Unrecognised padding mode {mode}")
-    nd = input.dim()
-    if len(pad) % 2:
-        raise RuntimeError("Padding length must be divisible by 2")
-    if len(pad) > nd * 2:
-        raise RuntimeError(
-            f"Padding length should be less than or equal to two times the input dimension but got padding length "
-            f"{len(pad)} and input of dimension {nd}"
-        )
-    if mode == "constant":
-        return constant_pad_nd(input, pad, 0.0 if value is None else value)
-    if value is not None and value != 0:
-        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
-    k = len(pad) // 2
-    if (k == 1 and nd in (2, 3)) or (k == 2 and nd in (3, 4)) or (k == 3 and nd in (4, 5)):
-        if mode == "circular":
-            return _pad_circular(input, pad)
-        _check_nonconst(input, pad, mode, k)
-        return R.call(_PAD_OPS[(mode, k)], (input, pad))
-    raise NotImplementedError(
-        f"Padding size {len(pad)} is not supported for {nd}D input tensor.\nSupported combinations for non-constant "
-        "padding:\n  - 2D or 3D input: padding size = 2 (pads last dimension)\n  - 3D or 4D input: padding size = 4 "
-        "(pads last 2 dimensions)\n  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
-    )
-
-
 # ------------------------------------------------------------------ _chunk_cat / unravel_index
 
 
@@ -1266,11 +852,6 @@ for _f in (
     roll,
     tile,
     repeat_interleave,
-    tril_indices,
-    triu_indices,
-    diag,
-    diagflat,
-    block_diag,
     meshgrid,
     cartesian_prod,
     combinations,
@@ -1284,7 +865,6 @@ for _f in (
     register_function(_f.__name__, _f)
 
 register_function("resize_as_", resize_as_)
-register_function("pad", pad, ns="nn.functional")
 
 
 def _flip_method(self, *dims, **kw):
@@ -1310,8 +890,6 @@ register_method(
         self, repeats, dim, output_size=output_size
     ),
 )
-register_method("diag", lambda self, diagonal=0: diag(self, diagonal))
-register_method("diagflat", diagflat)
 register_method(
     "take_along_dim", lambda self, indices, dim=None: take_along_dim(self, indices, dim)
 )
