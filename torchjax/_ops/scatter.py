@@ -235,6 +235,7 @@ def _scatter_src_fwd(x, coords, vals):
 def _scatter_src_bwd(res, g):
     coords, vshape = res
     # torch: self <- grad.scatter(dim, index, 0); src <- grad.gather(dim, index)
+    # (index_copy / put: the same with index_fill and index_select)
     gx = g.at[coords].set(jnp.zeros((), g.dtype))
     gv = g[coords]
     return gx, tuple(np.zeros(c.shape, jax.dtypes.float0) for c in coords), gv.reshape(vshape)
@@ -640,28 +641,6 @@ def _index_copy_check(input, dim, index, source):
     )
 
 
-@jax.custom_vjp
-def _index_set(x, coords, vals):
-    return _scatter_set(x, coords, vals)
-
-
-def _index_set_fwd(x, coords, vals):
-    return _scatter_set(x, coords, vals), (coords, vals.shape)
-
-
-def _index_set_bwd(res, g):
-    coords, vshape = res
-    # torch (index_copy): self <- grad.index_fill(dim, index, 0); source <- grad.index_select(dim, index)
-    return (
-        g.at[coords].set(jnp.zeros((), g.dtype)),
-        tuple(np.zeros(c.shape, jax.dtypes.float0) for c in coords),
-        g[coords].reshape(vshape),
-    )
-
-
-_index_set.defvjp(_index_set_fwd, _index_set_bwd)
-
-
 @op(
     "index_copy(Tensor input, int dim, Tensor index, Tensor source) -> Tensor",
     method=True,
@@ -678,7 +657,7 @@ def index_copy(input, dim, index, source):
     d = dim % x.ndim
     coords = _index_coords(x.shape, d, idx, s.shape)
     if jnp.issubdtype(x.dtype, jnp.inexact):
-        return _index_set(x, coords, s).reshape(shape)
+        return _scatter_src(x, coords, s).reshape(shape)
     return _scatter_set(x, coords, s).reshape(shape)
 
 
@@ -928,7 +907,7 @@ def put(input, index, source, accumulate=False):
     if accumulate:
         out = at_add(flat, (idx,), vals)
     elif jnp.issubdtype(flat.dtype, jnp.inexact):
-        out = _index_set(flat, (idx,), vals)
+        out = _scatter_src(flat, (idx,), vals)
     else:
         out = _scatter_set(flat, (idx,), vals)
     return out.reshape(input.shape)
