@@ -31,6 +31,13 @@ def _diff_check(input, n=1, dim=-1, prepend=None, append=None):
             raise RuntimeError("diff expects prepend or append to be the same dimension as input")
 
 
+def _neighbours(x, d):
+    """``(x[1:], x[:-1])`` along dimension ``d``."""
+    return lax.slice_in_dim(x, 1, x.shape[d], axis=d), lax.slice_in_dim(
+        x, 0, x.shape[d] - 1, axis=d
+    )
+
+
 @op(
     "diff(Tensor input, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None) -> Tensor",
     method=True,
@@ -46,8 +53,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     for _ in range(n):
         if x.shape[d] == 0:
             break
-        hi = lax.slice_in_dim(x, 1, x.shape[d], axis=d)
-        lo = lax.slice_in_dim(x, 0, x.shape[d] - 1, axis=d)
+        hi, lo = _neighbours(x, d)
         x = jnp.logical_xor(hi, lo) if is_bool(x) else hi - lo
     return x
 
@@ -95,8 +101,7 @@ def _trapezoid_x(y, x, dim=-1):
     if y.shape[d] == 0:
         return jnp.sum(y, axis=d) * jnp.zeros((), y.dtype)
     dx = _x_diff(y, x, d)
-    hi = lax.slice_in_dim(y, 1, y.shape[d], axis=d)
-    lo = lax.slice_in_dim(y, 0, y.shape[d] - 1, axis=d)
+    hi, lo = _neighbours(y, d)
     return jnp.sum(dx * (hi + lo), axis=d) / 2
 
 
@@ -141,8 +146,7 @@ def _cumtrapz_x(y, x, dim=-1):
     if y.shape[d] == 0:
         return y
     dx = _x_diff(y, x, d)
-    hi = lax.slice_in_dim(y, 1, y.shape[d], axis=d)
-    lo = lax.slice_in_dim(y, 0, y.shape[d] - 1, axis=d)
+    hi, lo = _neighbours(y, d)
     return jnp.cumsum(dx * (hi + lo), axis=d) / 2
 
 
@@ -156,8 +160,7 @@ def _cumtrapz_dx(y, dx=1.0, dim=-1):
     d = wrap_dim(dim, y.ndim)
     if y.shape[d] == 0:
         return y
-    hi = lax.slice_in_dim(y, 1, y.shape[d], axis=d)
-    lo = lax.slice_in_dim(y, 0, y.shape[d] - 1, axis=d)
+    hi, lo = _neighbours(y, d)
     return jnp.cumsum((hi + lo) * jnp.asarray(dx / 2.0, y.dtype), axis=d)
 
 
