@@ -22,6 +22,7 @@ from .._tensor import Tensor
 from . import _registry as R
 from ._registry import register_method
 from ._util import is_complex, is_float
+from .blas import strict_out
 from .pointwise import _declared, _drop_names, kernel_error, op, overload, reject, with_grad
 
 # ------------------------------------------------------------------ unary float functions
@@ -809,36 +810,16 @@ def polar(abs, angle):  # noqa: A002
     return jax.lax.complex(abs * jnp.cos(angle), abs * jnp.sin(angle))
 
 
+def _complex_out_msg(result_dtype, out_dtype):
+    return (
+        f"Expected object of scalar type {result_dtype._scalar_name} but got scalar type "
+        f"{out_dtype._scalar_name} for argument 'out'"
+    )
+
+
+# ATen's complex_check_dtype: out= must be exactly the complex type of the inputs (no cast on write)
+for _name in ("complex", "polar"):
+    strict_out("", _name, msg=_complex_out_msg)
+
 # torch has no torch.X_ for these (only Tensor.X_)
-def _complex_parts_front(o):
-    """torch.complex / torch.polar with ``out=``: ATen's complex_check_dtype requires ``out`` to be
-    exactly the complex type of the (float) inputs (no cast on write)."""
-
-    def front(*args, out=None, **kwargs):
-        names = [p.name for p in o.params]
-        vals = dict(zip(names, args), **kwargs)
-        a, b = (vals.get(n) for n in names)
-        if (
-            out is not None
-            and isinstance(a, Tensor)
-            and isinstance(b, Tensor)
-            and isinstance(out, Tensor)
-        ):
-            _check_complex_parts(a, b)
-            want = {D.float32: D.complex64, D.float64: D.complex128}.get(a._dtype)
-            if want is not None and out._dtype is not want:
-                raise RuntimeError(
-                    f"Expected object of scalar type {want._scalar_name} but got scalar type "
-                    f"{out._dtype._scalar_name} for argument 'out'"
-                )
-        return R.call(o, tuple(vals[n] for n in names if n in vals), out)
-
-    front.__name__ = o.name
-    front.__doc__ = f"torch.{o.name} (with torch's dtype check on ``out=``)."
-    return front
-
-
-for _f in (complex, polar):
-    setattr(_NS, _f._op.name, _complex_parts_front(_f._op))
-
 _drop_names("erfinv_", "lgamma_", "digamma_", "mvlgamma_")
